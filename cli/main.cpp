@@ -1,0 +1,485 @@
+// The fleetaudit command line. It parses arguments, calls the library's public
+// API and prints; it never orchestrates a scan itself.
+
+#include <fleetaudit/fleetaudit.hpp>
+
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fa = fleetaudit;
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitError = 1;
+constexpr int kExitFindings = 2;
+constexpr const char* kDefaultProfile = "cis-debian-12";
+
+// Thrown by helpers to end the command with a message and exit code 1.
+struct CliError {
+  std::string message;
+};
+
+bool stdout_is_color_terminal() {
+  if (std::getenv("NO_COLOR")) return false;
+  const char* term = std::getenv("TERM");
+  if (term && std::string_view(term) == "dumb") return false;
+  return ::isatty(STDOUT_FILENO) == 1;
+}
+
+fa::ContentSet load_content(const std::string& dir) {
+  std::filesystem::path base;
+  if (!dir.empty()) {
+    base = dir;
+  } else {
+    auto found = fa::find_content_dir();
+    if (!found) throw CliError{found.error().message};
+    base = *found;
+  }
+  auto loaded = fa::ContentSet::load(base);
+  if (!loaded.ok()) {
+    std::ostringstream msg;
+    msg << "check content in " << base.string() << " has " << loaded.diagnostics.size() << " problem(s):";
+    for (const auto& d : loaded.diagnostics) msg << "\n  " << d.str();
+    throw CliError{msg.str()};
+  }
+  return std::move(loaded.content);
+}
+
+void write_output(const std::string& text, const std::string& path) {
+  if (path.empty() || path == "-") {
+    std::cout << text;
+    std::cout.flush();
+    return;
+  }
+  // Write beside the target and rename, so a failed write never leaves half a report.
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw CliError{path + ": cannot write: " + std::strerror(errno)};
+    out << text;
+    if (!out.flush()) throw CliError{path + ": write failed: " + std::strerror(errno)};
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) throw CliError{path + ": cannot write: " + ec.message()};
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw CliError{path + ": cannot open: " + std::strerror(errno)};
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// --fail-on: the lowest severity whose failure makes the exit code 2; "none" never does.
+std::optional<fa::Severity> parse_threshold(const std::string& s) {
+  if (s == "none") return std::nullopt;
+  auto sev = fa::parse_severity(s);
+  if (!sev) throw CliError{"--fail-on: unknown severity '" + s + "' (info, low, medium, high, critical or none)"};
+  return sev;
+}
+
+int exit_code_for(const fa::ScanReport& report, const std::optional<fa::Severity>& threshold) {
+  auto worst = fa::worst_failure(report);
+  if (threshold && worst && *worst >= *threshold) return kExitFindings;
+  return kExitOk;
+}
+
+struct OutputOptions {
+  std::string format = "table";
+  std::string output;
+  std::string color = "auto";
+  bool problems_only = false;
+};
+
+void add_output_options(CLI::App* cmd, OutputOptions& o) {
+  cmd->add_option("--format", o.format, "Report format")->check(CLI::IsMember({"table", "json"}))->capture_default_str();
+  cmd->add_option("--output,-o", o.output, "Write the report to FILE instead of standard output");
+  cmd->add_option("--color", o.color, "Colour the table: auto (on a terminal), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  cmd->add_flag("--problems-only", o.problems_only, "Table lists only failures, errors and manual items");
+}
+
+void print_report(const fa::ScanReport& report, const OutputOptions& o) {
+  std::string text;
+  if (o.format == "json") {
+    text = fa::format_json(report);
+  } else {
+    fa::TableOptions t;
+    bool to_terminal = o.output.empty() || o.output == "-";
+    t.color = o.color == "always" || (o.color == "auto" && to_terminal && stdout_is_color_terminal());
+    t.show_passed = !o.problems_only;
+    text = fa::format_table(report, t);
+  }
+  write_output(text, o.output);
+  if (!o.output.empty() && o.output != "-") {
+    std::cerr << "report written to " << o.output << " (score " << static_cast<int>(report.summary.score + 0.5) << "%, "
+              << report.summary.fail << " failing)\n";
+  }
+}
+
+// --- scan ------------------------------------------------------------------
+
+struct ScanArgs {
+  std::string root;
+  std::string profile = kDefaultProfile;
+  int level = 0;
+  std::string db;
+  bool no_db = false;
+  std::string fail_on = "low";
+  std::string content;
+  std::string name;
+  OutputOptions out;
+};
+
+int run_scan_command(const ScanArgs& a) {
+  auto threshold = parse_threshold(a.fail_on);
+  fa::ContentSet content = load_content(a.content);
+  fa::ScanRequest req;
+  fa::Target t;
+  if (!a.root.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(a.root, ec)) throw CliError{"--root " + a.root + ": not a directory"};
+    t.kind = fa::Target::Kind::root_dir;
+    t.root = a.root;
+  }
+  t.name = a.name;
+  req.targets.push_back(std::move(t));
+  req.profile = a.profile == "all" ? std::string() : a.profile;
+  req.level = a.level;
+  if (!a.no_db) req.store = a.db.empty() ? fa::default_store_path() : std::filesystem::path(a.db);
+  auto report = fa::run_scan(content, req);
+  if (!report) throw CliError{report.error().message};
+  print_report(*report, a.out);
+  return exit_code_for(*report, threshold);
+}
+
+// --- collect / evaluate -------------------------------------------------------
+
+struct CollectArgs {
+  std::string root;
+  std::string profile = kDefaultProfile;
+  int level = 0;
+  std::string out;
+  std::string content;
+  std::string name;
+};
+
+int run_collect_command(const CollectArgs& a) {
+  fa::ContentSet content = load_content(a.content);
+  fa::Selection sel;
+  if (a.profile == "all") {
+    sel = content.select_all();
+  } else {
+    auto s = content.select(a.profile, a.level);
+    if (!s) throw CliError{s.error().message};
+    sel = std::move(*s);
+  }
+  fa::CollectOptions opt;
+  opt.root = a.root.empty() ? std::filesystem::path("/") : std::filesystem::path(a.root);
+  opt.host_name = a.name;
+  fa::Snapshot snap = fa::collect(sel.plan(), opt);
+  write_output(fa::to_json(snap), a.out);
+  std::cerr << "collected " << snap.files.size() << " paths from " << snap.host << " into " << (a.out == "-" ? "stdout" : a.out)
+            << "\n";
+  for (const auto& e : snap.errors) std::cerr << "warning: " << snap.host << ": " << e << "\n";
+  return kExitOk;
+}
+
+struct EvaluateArgs {
+  std::string snapshot;
+  std::string profile = kDefaultProfile;
+  int level = 0;
+  std::string fail_on = "low";
+  std::string content;
+  std::string db;
+  OutputOptions out;
+};
+
+int run_evaluate_command(const EvaluateArgs& a) {
+  auto threshold = parse_threshold(a.fail_on);
+  fa::ContentSet content = load_content(a.content);
+  auto snap = fa::snapshot_from_json(read_text_file(a.snapshot));
+  if (!snap) throw CliError{a.snapshot + ": " + snap.error().message};
+  fa::ScanRequest req;
+  fa::Target t;
+  t.kind = fa::Target::Kind::snapshot;
+  t.name = snap->host;
+  t.snapshot = std::move(*snap);
+  req.targets.push_back(std::move(t));
+  req.profile = a.profile == "all" ? std::string() : a.profile;
+  req.level = a.level;
+  if (!a.db.empty()) req.store = a.db;
+  auto report = fa::run_scan(content, req);
+  if (!report) throw CliError{report.error().message};
+  print_report(*report, a.out);
+  return exit_code_for(*report, threshold);
+}
+
+// --- checks -------------------------------------------------------------------
+
+std::string pad(std::string s, std::size_t w) {
+  if (s.size() < w) s.append(w - s.size(), ' ');
+  return s;
+}
+
+int run_checks_list(const std::string& content_dir, const std::string& profile, const std::string& format) {
+  fa::ContentSet content = load_content(content_dir);
+  struct Row {
+    std::string section, id, severity, area, title;
+  };
+  std::vector<Row> rows;
+  if (!profile.empty()) {
+    auto sel = content.select(profile, 0);
+    if (!sel) throw CliError{sel.error().message};
+    for (const auto& item : sel->items) {
+      if (item.check)
+        rows.push_back({item.entry->section, item.check->id, std::string(fa::to_string(item.check->severity)), item.check->area,
+                        item.check->title});
+      else
+        rows.push_back({item.entry->section, "(manual)", "-", "-", item.entry->title});
+    }
+  } else {
+    for (const auto& c : content.checks())
+      rows.push_back({"", c.id, std::string(fa::to_string(c.severity)), c.area, c.title});
+  }
+  if (format == "json") {
+    std::cout << "[";
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      auto q = [](const std::string& s) {
+        std::string o = "\"";
+        for (char c : s) {
+          if (c == '"' || c == '\\') o += '\\';
+          o += c;
+        }
+        return o + "\"";
+      };
+      std::cout << (i ? ",\n " : "\n ") << "{\"section\":" << q(rows[i].section) << ",\"id\":" << q(rows[i].id)
+                << ",\"severity\":" << q(rows[i].severity) << ",\"area\":" << q(rows[i].area) << ",\"title\":" << q(rows[i].title)
+                << "}";
+    }
+    std::cout << "\n]\n";
+    return kExitOk;
+  }
+  std::size_t ws = 7, wi = 2, wa = 4;
+  for (const auto& r : rows) {
+    ws = std::max(ws, r.section.size());
+    wi = std::max(wi, r.id.size());
+    wa = std::max(wa, r.area.size());
+  }
+  if (!profile.empty()) std::cout << pad("SECTION", ws) << "  ";
+  std::cout << pad("ID", wi) << "  " << pad("SEVERITY", 8) << "  " << pad("AREA", wa) << "  TITLE\n";
+  for (const auto& r : rows) {
+    if (!profile.empty()) std::cout << pad(r.section, ws) << "  ";
+    std::cout << pad(r.id, wi) << "  " << pad(r.severity, 8) << "  " << pad(r.area, wa) << "  " << r.title << "\n";
+  }
+  std::cout << rows.size() << (profile.empty() ? " checks\n" : " entries\n");
+  return kExitOk;
+}
+
+int run_checks_show(const std::string& content_dir, const std::string& id) {
+  fa::ContentSet content = load_content(content_dir);
+  const fa::Check* c = content.find_check(id);
+  if (!c) throw CliError{"no check with id '" + id + "' (see 'fleetaudit checks list')"};
+  std::cout << c->id << "\n  " << c->title << "\n\n";
+  std::cout << "severity:    " << fa::to_string(c->severity) << "\n";
+  std::cout << "area:        " << c->area << "\n";
+  std::cout << "defined at:  " << c->defined_at.file << ":" << c->defined_at.line << "\n";
+  for (const auto& p : content.profiles()) {
+    for (const auto& e : p.entries) {
+      if (e.check_id == c->id) std::cout << "profile:     " << p.id << " " << e.section << " (level " << e.level << ")\n";
+    }
+  }
+  for (const auto& [bench, secs] : c->refs.cis) {
+    std::cout << "cis:         " << bench << " ";
+    for (std::size_t i = 0; i < secs.size(); ++i) std::cout << (i ? ", " : "") << secs[i];
+    std::cout << "\n";
+  }
+  if (!c->refs.nist_800_190.empty()) {
+    std::cout << "nist 800-190: ";
+    for (std::size_t i = 0; i < c->refs.nist_800_190.size(); ++i) std::cout << (i ? ", " : "") << c->refs.nist_800_190[i];
+    std::cout << "\n";
+  }
+  std::cout << "\nrule:\n";
+  std::istringstream rule(c->describe_rule());
+  for (std::string line; std::getline(rule, line);) std::cout << "  " << line << "\n";
+  std::cout << "\nrationale:\n  " << c->rationale << "\n\nremediation:\n  " << c->remediation << "\n";
+  return kExitOk;
+}
+
+int run_checks_validate(const std::string& content_dir, const std::vector<std::string>& files) {
+  fa::ContentSet::LoadResult loaded;
+  std::string what;
+  if (!files.empty()) {
+    std::vector<std::filesystem::path> paths(files.begin(), files.end());
+    loaded = fa::ContentSet::load_files(paths);
+    what = std::to_string(files.size()) + " file(s)";
+  } else {
+    std::filesystem::path base = content_dir;
+    if (base.empty()) {
+      auto found = fa::find_content_dir();
+      if (!found) throw CliError{found.error().message};
+      base = *found;
+    }
+    loaded = fa::ContentSet::load(base);
+    what = base.string();
+  }
+  for (const auto& d : loaded.diagnostics) std::cerr << d.str() << "\n";
+  std::size_t entries = 0, manual = 0;
+  for (const auto& p : loaded.content.profiles()) {
+    entries += p.entries.size();
+    for (const auto& e : p.entries) manual += !e.manual.empty();
+  }
+  if (!loaded.ok()) {
+    std::cerr << what << ": " << loaded.diagnostics.size() << " problem(s)\n";
+    return kExitError;
+  }
+  std::cout << what << ": " << loaded.content.checks().size() << " checks, " << loaded.content.profiles().size()
+            << " profile(s) with " << entries << " entries (" << manual << " manual): ok\n";
+  return kExitOk;
+}
+
+// --- history ------------------------------------------------------------------
+
+int run_history(const std::string& db, int limit, const std::string& format) {
+  std::filesystem::path path = db.empty() ? fa::default_store_path() : std::filesystem::path(db);
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw CliError{path.string() + ": no store here yet (run 'fleetaudit scan' first)"};
+  auto store = fa::Store::open(path, fa::Store::Mode::read_only);
+  if (!store) throw CliError{store.error().message};
+  auto rows = store->history(limit);
+  if (!rows) throw CliError{rows.error().message};
+  if (format == "json") {
+    std::cout << "[";
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+      const auto& r = (*rows)[i];
+      char buf[512];
+      std::snprintf(buf, sizeof buf,
+                    "%s\n {\"id\":%lld,\"started_at\":\"%s\",\"profile\":\"%s\",\"hosts\":%d,\"hosts_failed\":%d,"
+                    "\"pass\":%d,\"fail\":%d,\"error\":%d,\"score\":%.2f,\"duration_seconds\":%.3f}",
+                    i ? "," : "", static_cast<long long>(r.info.id), r.info.started_at.c_str(), r.info.profile.c_str(), r.hosts,
+                    r.hosts_failed, r.summary.pass, r.summary.fail, r.summary.error, r.summary.score, r.info.duration_seconds);
+      std::cout << buf;
+    }
+    std::cout << "\n]\n";
+    return kExitOk;
+  }
+  std::printf("%-6s  %-20s  %-16s  %5s  %6s  %5s  %5s  %5s  %6s  %9s\n", "SCAN", "STARTED", "PROFILE", "HOSTS", "FAILED", "PASS",
+              "FAIL", "ERROR", "SCORE", "DURATION");
+  for (const auto& r : *rows) {
+    std::printf("%-6lld  %-20s  %-16s  %5d  %6d  %5d  %5d  %5d  %5.1f%%  %8.3fs\n", static_cast<long long>(r.info.id),
+                r.info.started_at.c_str(), r.info.profile.empty() ? "(all checks)" : r.info.profile.c_str(), r.hosts,
+                r.hosts_failed, r.summary.pass, r.summary.fail, r.summary.error, r.summary.score, r.info.duration_seconds);
+  }
+  if (rows->empty()) std::printf("(no scans in %s)\n", path.c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"fleetaudit: audit Linux hosts against CIS benchmarks and NIST SP 800-190, with evidence"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("fleetaudit ") + fa::version());
+  std::string default_db = fa::default_store_path().string();
+
+  ScanArgs scan;
+  auto* scan_cmd = app.add_subcommand("scan", "Scan this machine (or a root directory), store and report the results");
+  scan_cmd->add_option("--root", scan.root, "Scan the tree under DIR (a mounted image or chroot) instead of this machine");
+  scan_cmd->add_option("--profile", scan.profile, "Profile id, or 'all' for every check without a profile")->capture_default_str();
+  scan_cmd->add_option("--level", scan.level, "Profile level (0: every level)")->capture_default_str();
+  scan_cmd->add_option("--db", scan.db, "Store file (default: " + default_db + ")");
+  scan_cmd->add_flag("--no-db", scan.no_db, "Do not store the scan");
+  scan_cmd->add_option("--fail-on", scan.fail_on,
+                       "Exit 2 when a check of this severity or higher fails (info, low, medium, high, critical, none)")
+      ->capture_default_str();
+  scan_cmd->add_option("--content", scan.content, "Directory holding checks/ and benchmarks-cis/");
+  scan_cmd->add_option("--name", scan.name, "Host name to report (default: the host's own)");
+  add_output_options(scan_cmd, scan.out);
+
+  CollectArgs col;
+  auto* col_cmd = app.add_subcommand("collect", "Collect a snapshot of the facts a profile needs, without evaluating");
+  col_cmd->add_option("--root", col.root, "Collect from the tree under DIR instead of this machine");
+  col_cmd->add_option("--profile", col.profile, "Profile whose checks decide what to collect ('all': every check)")->capture_default_str();
+  col_cmd->add_option("--level", col.level, "Profile level (0: every level)");
+  col_cmd->add_option("--out", col.out, "Snapshot file to write ('-': standard output)")->required();
+  col_cmd->add_option("--content", col.content, "Directory holding checks/ and benchmarks-cis/");
+  col_cmd->add_option("--name", col.name, "Host name to record");
+
+  EvaluateArgs ev;
+  auto* ev_cmd = app.add_subcommand("evaluate", "Evaluate a saved snapshot (no access to the host needed)");
+  ev_cmd->add_option("snapshot", ev.snapshot, "Snapshot file written by 'fleetaudit collect'")->required();
+  ev_cmd->add_option("--profile", ev.profile, "Profile id, or 'all'")->capture_default_str();
+  ev_cmd->add_option("--level", ev.level, "Profile level (0: every level)");
+  ev_cmd->add_option("--fail-on", ev.fail_on, "Exit 2 when a check of this severity or higher fails")->capture_default_str();
+  ev_cmd->add_option("--content", ev.content, "Directory holding checks/ and benchmarks-cis/");
+  ev_cmd->add_option("--db", ev.db, "Also store the evaluation in this store");
+  add_output_options(ev_cmd, ev.out);
+
+  std::string checks_content, checks_profile, checks_format = "table", show_id;
+  std::vector<std::string> validate_files;
+  auto* checks_cmd = app.add_subcommand("checks", "List, show and validate check content");
+  checks_cmd->require_subcommand(1);
+  checks_cmd->add_option("--content", checks_content, "Directory holding checks/ and benchmarks-cis/");
+  auto* list_cmd = checks_cmd->add_subcommand("list", "List checks (or a profile's entries)");
+  list_cmd->add_option("--profile", checks_profile, "List this profile's entries in section order");
+  list_cmd->add_option("--format", checks_format, "table or json")->check(CLI::IsMember({"table", "json"}));
+  auto* show_cmd = checks_cmd->add_subcommand("show", "Show one check in full");
+  show_cmd->add_option("id", show_id, "Check id")->required();
+  auto* validate_cmd = checks_cmd->add_subcommand("validate", "Validate content: schema, rules, regexes, ids, profiles");
+  for (auto* sub : {list_cmd, show_cmd, validate_cmd}) sub->fallthrough();
+  validate_cmd->add_option("files", validate_files, "Validate these files only (default: the whole content directory)");
+
+  std::string history_db, history_format = "table";
+  int history_limit = 50;
+  auto* history_cmd = app.add_subcommand("history", "List past scans in the store");
+  history_cmd->add_option("--db", history_db, "Store file (default: " + default_db + ")");
+  history_cmd->add_option("--limit", history_limit, "At most this many scans")->capture_default_str();
+  history_cmd->add_option("--format", history_format, "table or json")->check(CLI::IsMember({"table", "json"}));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitError;
+  }
+
+  try {
+    if (*scan_cmd) return run_scan_command(scan);
+    if (*col_cmd) return run_collect_command(col);
+    if (*ev_cmd) return run_evaluate_command(ev);
+    if (*list_cmd) return run_checks_list(checks_content, checks_profile, checks_format);
+    if (*show_cmd) return run_checks_show(checks_content, show_id);
+    if (*validate_cmd) return run_checks_validate(checks_content, validate_files);
+    if (*history_cmd) return run_history(history_db, history_limit, history_format);
+  } catch (const CliError& e) {
+    std::cerr << "fleetaudit: " << e.message << "\n";
+    return kExitError;
+  } catch (const std::exception& e) {
+    std::cerr << "fleetaudit: internal error: " << e.what() << "\n";
+    return kExitError;
+  }
+  return kExitError;
+}

@@ -1,0 +1,78 @@
+#pragma once
+/// \file
+/// Evaluation: Snapshot x checks -> HostReport. A pure function: no I/O, no
+/// clock (the snapshot's collection time stands for "now"), no globals.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fleetaudit/content.hpp"
+#include "fleetaudit/snapshot.hpp"
+#include "fleetaudit/types.hpp"
+
+namespace fleetaudit {
+
+/// The result of one check (or manual profile entry) on one host.
+struct CheckResult {
+  std::string check_id;  ///< empty for a manual entry without a check
+  std::string section;   ///< profile section, empty without a profile
+  std::string title;
+  Severity severity = Severity::info;
+  ResultKind result = ResultKind::error;
+  std::string evidence;  ///< what was seen and where ("/etc/ssh/sshd_config:32: PermitRootLogin yes")
+  const Check* check = nullptr;  ///< the check's content (null for manual entries)
+};
+
+/// Result counts and the severity-weighted score.
+struct Summary {
+  int pass = 0, fail = 0, error = 0, not_applicable = 0, manual = 0;
+  int fail_by_severity[5] = {0, 0, 0, 0, 0};  ///< indexed by Severity
+  /// 100 x weighted passes / weighted (passes + failures + errors); 100 when nothing counted.
+  double score = 100.0;
+  int total() const noexcept { return pass + fail + error + not_applicable + manual; }
+};
+
+Summary summarize(const std::vector<CheckResult>& results);
+
+/// Everything evaluation says about one host.
+struct HostReport {
+  std::string host;
+  std::string state = "ok";  ///< collection state: ok, partial, collection-error, ...
+  std::string state_detail;  ///< why, when not ok
+  std::vector<CheckResult> results;  ///< in profile order (or check id order)
+  Summary summary;
+};
+
+/// Parsed views of one snapshot (effective sshd configuration, package
+/// database, accounts ...), built lazily on first use and kept, so evaluating
+/// many checks or selections parses each file once. Not thread-safe: use one
+/// HostFacts per thread. The snapshot must outlive it.
+class HostFacts {
+ public:
+  explicit HostFacts(const Snapshot& snapshot);
+  ~HostFacts();
+  HostFacts(const HostFacts&) = delete;
+  HostFacts& operator=(const HostFacts&) = delete;
+
+  const Snapshot& snapshot() const noexcept;
+
+  struct Cache;  // private to the library
+  Cache& cache() const noexcept { return *cache_; }
+
+ private:
+  const Snapshot* snapshot_;
+  std::unique_ptr<Cache> cache_;
+};
+
+/// Evaluates one check against a host's facts.
+CheckResult evaluate_check(const HostFacts& facts, const Check& check);
+
+/// Evaluates a selection against prepared facts.
+HostReport evaluate(const HostFacts& facts, const Selection& selection);
+
+/// Evaluates a selection against one snapshot. Thread-safe: content and
+/// snapshot are only read.
+HostReport evaluate(const Snapshot& snapshot, const Selection& selection);
+
+}  // namespace fleetaudit

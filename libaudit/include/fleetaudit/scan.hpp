@@ -1,0 +1,85 @@
+#pragma once
+/// \file
+/// The one orchestration of a scan: targets -> plans -> collectors in a bounded
+/// pool -> evaluation -> store. The command line, the exporter and the
+/// dashboard all call run_scan(), so a scan behaves the same from each.
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fleetaudit/collect.hpp"
+#include "fleetaudit/content.hpp"
+#include "fleetaudit/evaluate.hpp"
+#include "fleetaudit/expected.hpp"
+#include "fleetaudit/snapshot.hpp"
+
+namespace fleetaudit {
+
+/// A host to scan.
+struct Target {
+  enum class Kind {
+    local,     ///< the machine fleetaudit runs on
+    root_dir,  ///< a mounted image or chroot, read under `root`
+    snapshot   ///< a stored or saved snapshot, re-evaluated without the host
+  };
+  Kind kind = Kind::local;
+  std::string name;            ///< empty: derived by the collector
+  std::filesystem::path root;  ///< for root_dir
+  std::optional<Snapshot> snapshot;  ///< for snapshot
+};
+
+/// What the scan was, for reports and the store.
+struct ScanInfo {
+  std::int64_t id = 0;          ///< store id; 0 when not stored
+  std::string started_at;       ///< UTC ISO 8601
+  std::string finished_at;
+  double duration_seconds = 0;
+  std::string profile;          ///< profile id, empty for all checks
+  std::string profile_title;
+  std::string profile_version;
+  int level = 0;
+  std::string tool_version;
+  std::size_t checks_selected = 0;
+};
+
+struct ScanReport {
+  ScanInfo scan;
+  std::vector<HostReport> hosts;      ///< in target order
+  std::vector<Snapshot> snapshots;    ///< parallel to hosts
+  Summary summary;                    ///< over every host
+};
+
+/// Progress of a running scan, reported after each host.
+struct ScanProgress {
+  std::size_t done = 0;
+  std::size_t total = 0;
+  std::size_t failed = 0;   ///< hosts whose collection failed
+  std::string last_host;
+};
+
+struct ScanRequest {
+  std::vector<Target> targets;
+  std::string profile;       ///< empty: every check, no profile
+  int level = 0;             ///< 0: every level of the profile
+  CollectOptions collect;    ///< limits; root and host name come from each target
+  unsigned parallel = 0;     ///< worker threads; 0: min(targets, hardware threads)
+  std::optional<std::filesystem::path> store;  ///< save the scan here when set
+  bool keep_snapshots = true;                  ///< keep snapshots in the report and store
+  std::function<void(const ScanProgress&)> on_progress;  ///< called from worker threads, serialized
+  const std::atomic<bool>* cancel = nullptr;   ///< set to stop: remaining hosts are skipped
+};
+
+/// Runs a scan. Fails only for problems with the request itself (unknown
+/// profile, store cannot be opened or written); a host that fails is a
+/// HostReport with a non-ok state, never an error of the scan.
+Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& request);
+
+/// UTC now as ISO 8601 ("2026-11-21T22:08:05Z").
+std::string utc_now_iso8601();
+
+}  // namespace fleetaudit

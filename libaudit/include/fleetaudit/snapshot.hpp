@@ -1,0 +1,73 @@
+#pragma once
+/// \file
+/// The Snapshot: plain data collected from one host, the only thing that
+/// crosses from a host into the engine. Serializable to JSON and back, so a
+/// stored snapshot can be re-evaluated after a content change without the host.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fleetaudit/expected.hpp"
+
+namespace fleetaudit {
+
+/// What a path turned out to be when collected.
+enum class FileType {
+  missing,    ///< does not exist (a dangling symlink's target type is missing too)
+  regular,
+  directory,
+  other,      ///< device, socket, fifo
+  error       ///< could not be examined: see FileFact::error
+};
+
+/// One path on the host as the collector saw it. Paths are absolute paths *on
+/// the host* ("/etc/passwd"), never prefixed with a collector's root directory.
+struct FileFact {
+  std::string path;
+  FileType type = FileType::missing;  ///< type of what the path resolves to
+  std::string error;                  ///< why it could not be examined (type == error)
+  bool is_symlink = false;            ///< the path itself is a symbolic link
+  std::string link_target;            ///< readlink() of the path when is_symlink
+  std::uint32_t mode = 0;             ///< permission bits, 07777 mask, of the resolved file
+  std::uint32_t uid = 0;
+  std::uint32_t gid = 0;
+  std::uint64_t size = 0;
+
+  bool has_content = false;      ///< content was requested and read
+  std::string content;           ///< raw bytes (may be cut at the size limit)
+  bool truncated = false;        ///< content was cut at the collector's size limit
+  std::string content_error;     ///< why content could not be read (permission denied ...)
+
+  bool has_entries = false;          ///< a directory listing was requested and read
+  std::vector<std::string> entries;  ///< names in the directory, sorted
+
+  bool exists() const noexcept { return type != FileType::missing && type != FileType::error; }
+};
+
+/// Everything collected from one host for one plan.
+struct Snapshot {
+  static constexpr int kFormatVersion = 1;
+
+  std::string host;          ///< display name of the host
+  std::string collector;     ///< "local", "root:/srv/image", ...
+  std::string collected_at;  ///< UTC, ISO 8601 ("2026-11-21T22:08:05Z"); evaluation's "now"
+  std::map<std::string, FileFact, std::less<>> files;                 ///< by host path
+  std::map<std::string, std::vector<std::string>, std::less<>> globs;  ///< pattern -> sorted matches
+  std::vector<std::string> errors;  ///< collection-level problems ("probe X: ...")
+
+  /// The fact for a path, or nullptr when the plan did not ask for it.
+  const FileFact* file(std::string_view path) const;
+  /// The matches of a glob pattern, or nullptr when the plan did not ask for it.
+  const std::vector<std::string>* glob(std::string_view pattern) const;
+};
+
+/// Compact JSON text for a snapshot. Binary file content is base64-encoded.
+std::string to_json(const Snapshot& snapshot);
+/// Parses what to_json() wrote; the error names what was malformed.
+Expected<Snapshot> snapshot_from_json(std::string_view json);
+
+}  // namespace fleetaudit

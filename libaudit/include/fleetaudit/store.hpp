@@ -1,0 +1,59 @@
+#pragma once
+/// \file
+/// The scan store: a SQLite file (WAL) holding scans, hosts, snapshots and
+/// results, with a versioned schema migrated on open.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fleetaudit/expected.hpp"
+#include "fleetaudit/scan.hpp"
+
+namespace fleetaudit {
+
+/// One row of the scan history.
+struct ScanRecord {
+  ScanInfo info;
+  int hosts = 0;
+  int hosts_failed = 0;  ///< hosts whose state is not ok
+  Summary summary;
+};
+
+/// A handle on one store file. Movable, not copyable; one handle per thread.
+/// Several processes may open the same file: writes are serialized by SQLite.
+class Store {
+ public:
+  enum class Mode { read_write, read_only };
+
+  /// Opens (creating and migrating when read_write) the store at `path`.
+  static Expected<Store> open(const std::filesystem::path& path, Mode mode = Mode::read_write);
+
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+  ~Store();
+
+  /// Saves a whole scan in one transaction; sets nothing on failure. Returns the scan id.
+  Expected<std::int64_t> save(const ScanReport& report);
+  /// Past scans, newest first.
+  Expected<std::vector<ScanRecord>> history(int limit = 100) const;
+  /// A stored scan with its hosts and results (CheckResult::check is null).
+  Expected<ScanReport> load(std::int64_t scan_id, bool with_snapshots = false) const;
+
+  /// Schema version of the open file.
+  int schema_version() const;
+  /// Schema version this library writes.
+  static int current_schema_version() noexcept;
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+/// $XDG_DATA_HOME/fleetaudit/fleetaudit.db, else ~/.local/share/fleetaudit/fleetaudit.db.
+std::filesystem::path default_store_path();
+
+}  // namespace fleetaudit

@@ -1,0 +1,89 @@
+// The local and root-directory collectors.
+
+#include "fleetaudit/collect.hpp"
+
+#include <unistd.h>
+
+#include "collect/filesystem.hpp"
+#include "util/strings.hpp"
+#include "util/time.hpp"
+
+namespace fleetaudit {
+
+namespace {
+
+void gather(hostfs::Filesystem& fs, const Plan& plan, const CollectOptions& opt, Snapshot& snap, std::uint64_t& budget) {
+  auto take = [&](const std::string& path, std::uint8_t flags) {
+    auto it = snap.files.find(path);
+    if (it != snap.files.end() && (!(flags & kPlanContent) || it->second.has_content || !it->second.content_error.empty()) &&
+        (!(flags & kPlanList) || it->second.has_entries))
+      return;
+    FileFact f = it != snap.files.end() ? it->second : fs.examine(path);
+    if ((flags & kPlanContent) && !f.has_content && f.content_error.empty()) {
+      if (budget == 0) {
+        f.content_error = "host content budget exhausted";
+      } else {
+        fs.read_content(f, std::min(opt.max_file_bytes, budget));
+        budget -= std::min<std::uint64_t>(budget, f.content.size());
+      }
+    }
+    if ((flags & kPlanList) && !f.has_entries) fs.list(f);
+    snap.files.insert_or_assign(path, std::move(f));
+  };
+  for (const auto& [item, flags] : plan.items) {
+    if (is_glob(item)) {
+      if (snap.globs.count(item)) continue;
+      auto matches = fs.expand(item);
+      for (const auto& m : matches) take(m, flags);
+      snap.globs.emplace(item, std::move(matches));
+    } else {
+      take(item, flags);
+    }
+  }
+}
+
+std::string host_name_for(hostfs::Filesystem& fs, const CollectOptions& opt) {
+  if (!opt.host_name.empty()) return opt.host_name;
+  if (!fs.chrooted()) {
+    char buf[256] = {};
+    if (::gethostname(buf, sizeof buf - 1) == 0 && buf[0]) return buf;
+    return "localhost";
+  }
+  FileFact f = fs.examine("/etc/hostname");
+  fs.read_content(f, 256);
+  std::string name(util::trim(f.content));
+  if (!name.empty() && name.find_first_of(" \t\n/") == std::string::npos) return name;
+  return opt.root.filename().empty() ? opt.root.parent_path().filename().string() : opt.root.filename().string();
+}
+
+}  // namespace
+
+Snapshot collect(const Plan& plan, const CollectOptions& options) {
+  Snapshot snap;
+  std::string root = options.root.empty() ? "/" : options.root.string();
+  hostfs::Filesystem fs(root);
+  snap.collector = fs.chrooted() ? "root:" + root : "local";
+  snap.collected_at = util::utc_now();
+  snap.host = host_name_for(fs, options);
+
+  if (fs.chrooted()) {
+    FileFact r = fs.examine("/");
+    if (r.type != FileType::directory) {
+      snap.errors.push_back("root directory " + root + " is not a readable directory");
+      return snap;
+    }
+  }
+  std::uint64_t budget = options.max_total_bytes;
+  Plan all = plan;
+  gather(fs, plan, options, snap, budget);
+  for (int round = 0; round < options.max_followup_rounds; ++round) {
+    Plan next = followup_plan(all, snap);
+    if (next.empty()) break;
+    gather(fs, next, options, snap, budget);
+    all.merge(next);
+  }
+  if (budget == 0) snap.errors.push_back("content budget of " + std::to_string(options.max_total_bytes) + " bytes exhausted: some files were not read");
+  return snap;
+}
+
+}  // namespace fleetaudit

@@ -1,0 +1,223 @@
+// Snapshot <-> JSON. Text content is stored as is; anything that is not valid
+// UTF-8 is base64-encoded so the JSON stays valid and the bytes survive.
+
+#include <nlohmann/json.hpp>
+
+#include "fleetaudit/snapshot.hpp"
+
+namespace fleetaudit {
+
+using nlohmann::json;
+
+const FileFact* Snapshot::file(std::string_view path) const {
+  auto it = files.find(path);
+  return it == files.end() ? nullptr : &it->second;
+}
+
+const std::vector<std::string>* Snapshot::glob(std::string_view pattern) const {
+  auto it = globs.find(pattern);
+  return it == globs.end() ? nullptr : &it->second;
+}
+
+namespace {
+
+constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string base64_encode(std::string_view in) {
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
+                 static_cast<unsigned char>(in[i + 2]);
+    out += kB64[(v >> 18) & 63];
+    out += kB64[(v >> 12) & 63];
+    out += kB64[(v >> 6) & 63];
+    out += kB64[v & 63];
+  }
+  if (i < in.size()) {
+    unsigned v = static_cast<unsigned char>(in[i]) << 16;
+    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
+    out += kB64[(v >> 18) & 63];
+    out += kB64[(v >> 12) & 63];
+    out += i + 1 < in.size() ? kB64[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view in) {
+  auto val = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  if (in.size() % 4 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(in.size() / 4 * 3);
+  for (std::size_t i = 0; i < in.size(); i += 4) {
+    int a = val(in[i]), b = val(in[i + 1]);
+    int c = in[i + 2] == '=' ? 0 : val(in[i + 2]);
+    int d = in[i + 3] == '=' ? 0 : val(in[i + 3]);
+    if (a < 0 || b < 0 || c < 0 || d < 0) return std::nullopt;
+    unsigned v = (a << 18) | (b << 12) | (c << 6) | d;
+    out += static_cast<char>((v >> 16) & 0xff);
+    if (in[i + 2] != '=') out += static_cast<char>((v >> 8) & 0xff);
+    if (in[i + 3] != '=') out += static_cast<char>(v & 0xff);
+  }
+  return out;
+}
+
+// Strict UTF-8 (no overlongs, surrogates or NUL), so content nlohmann::json
+// accepts round-trips byte for byte; anything else goes base64.
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c == 0) return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) n = 1;
+    else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (s.size() - i - 1 < n) return false;
+    auto c1 = static_cast<unsigned char>(s[i + 1]);
+    if (c1 < lo || c1 > hi) return false;
+    for (std::size_t k = 2; k <= n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+const char* type_name(FileType t) {
+  switch (t) {
+    case FileType::missing: return "missing";
+    case FileType::regular: return "file";
+    case FileType::directory: return "directory";
+    case FileType::other: return "other";
+    case FileType::error: return "error";
+  }
+  return "error";
+}
+
+std::optional<FileType> parse_type(std::string_view s) {
+  for (auto t : {FileType::missing, FileType::regular, FileType::directory, FileType::other, FileType::error}) {
+    if (s == type_name(t)) return t;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string to_json(const Snapshot& s) {
+  json j;
+  j["format"] = Snapshot::kFormatVersion;
+  j["host"] = s.host;
+  j["collector"] = s.collector;
+  j["collected_at"] = s.collected_at;
+  json files = json::object();
+  for (const auto& [path, f] : s.files) {
+    json o;
+    o["type"] = type_name(f.type);
+    if (!f.error.empty()) o["error"] = f.error;
+    if (f.is_symlink) o["link"] = f.link_target;
+    if (f.exists()) {
+      o["mode"] = f.mode;
+      o["uid"] = f.uid;
+      o["gid"] = f.gid;
+      o["size"] = f.size;
+    }
+    if (f.has_content) {
+      if (valid_utf8(f.content)) o["content"] = f.content;
+      else o["content_b64"] = base64_encode(f.content);
+      if (f.truncated) o["truncated"] = true;
+    }
+    if (!f.content_error.empty()) o["content_error"] = f.content_error;
+    if (f.has_entries) o["entries"] = f.entries;
+    files[path] = std::move(o);
+  }
+  j["files"] = std::move(files);
+  j["globs"] = s.globs;
+  j["errors"] = s.errors;
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Expected<Snapshot> snapshot_from_json(std::string_view text) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return fail(std::string("snapshot is not valid JSON: ") + e.what());
+  }
+  try {
+    if (!j.is_object()) return fail("snapshot must be a JSON object");
+    int format = j.value("format", 0);
+    if (format != Snapshot::kFormatVersion)
+      return fail("unsupported snapshot format " + std::to_string(format) + " (this build reads format " +
+                  std::to_string(Snapshot::kFormatVersion) + ")");
+    Snapshot s;
+    s.host = j.value("host", "");
+    s.collector = j.value("collector", "");
+    s.collected_at = j.value("collected_at", "");
+    for (const auto& [path, o] : j.at("files").items()) {
+      FileFact f;
+      f.path = path;
+      auto t = parse_type(o.at("type").get<std::string>());
+      if (!t) return fail("snapshot file " + path + ": unknown type " + o.at("type").dump());
+      f.type = *t;
+      f.error = o.value("error", "");
+      if (o.contains("link")) {
+        f.is_symlink = true;
+        f.link_target = o.at("link").get<std::string>();
+      }
+      f.mode = o.value("mode", 0u);
+      f.uid = o.value("uid", 0u);
+      f.gid = o.value("gid", 0u);
+      f.size = o.value("size", std::uint64_t{0});
+      if (o.contains("content")) {
+        f.has_content = true;
+        f.content = o.at("content").get<std::string>();
+      } else if (o.contains("content_b64")) {
+        auto d = base64_decode(o.at("content_b64").get<std::string>());
+        if (!d) return fail("snapshot file " + path + ": content_b64 is not valid base64");
+        f.has_content = true;
+        f.content = std::move(*d);
+      }
+      f.truncated = o.value("truncated", false);
+      f.content_error = o.value("content_error", "");
+      if (o.contains("entries")) {
+        f.has_entries = true;
+        f.entries = o.at("entries").get<std::vector<std::string>>();
+      }
+      s.files.emplace(path, std::move(f));
+    }
+    if (j.contains("globs")) {
+      for (const auto& [pattern, matches] : j.at("globs").items())
+        s.globs.emplace(pattern, matches.get<std::vector<std::string>>());
+    }
+    if (j.contains("errors")) s.errors = j.at("errors").get<std::vector<std::string>>();
+    return s;
+  } catch (const json::exception& e) {
+    return fail(std::string("snapshot JSON has the wrong shape: ") + e.what());
+  }
+}
+
+}  // namespace fleetaudit

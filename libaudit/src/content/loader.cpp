@@ -1,0 +1,917 @@
+// Loads and validates check content and profiles.
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <tuple>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "content/rule.hpp"
+#include "content/yaml_reader.hpp"
+#include "fleetaudit/content.hpp"
+#include "fleetaudit/version_compare.hpp"
+#include "parse/modprobe.hpp"
+#include "util/regex.hpp"
+#include "util/strings.hpp"
+
+namespace fleetaudit {
+
+std::string Diagnostic::str() const {
+  std::string out = where.file;
+  if (where.line > 0) {
+    out += ":" + std::to_string(where.line);
+    if (where.column > 0) out += ":" + std::to_string(where.column);
+  }
+  return out + ": " + message;
+}
+
+int Profile::max_level() const noexcept {
+  int m = 0;
+  for (const auto& l : levels) m = std::max(m, l.number);
+  return m;
+}
+
+using namespace detail;
+
+namespace {
+
+const std::vector<std::string> kRuleKinds{"all",      "any",          "none",      "file",    "file_content",
+                                          "sshd_config", "login_defs", "config_value", "sysctl", "modprobe",
+                                          "mount",    "pam",          "os_release", "package", "service",
+                                          "accounts"};
+
+const std::vector<std::string> kAccountProperties{
+    "uid0_only_root",       "gid0_only_root_user",  "gid0_only_root_group", "passwords_shadowed",
+    "no_empty_passwords",   "unique_uids",          "unique_gids",          "unique_user_names",
+    "unique_group_names",   "primary_groups_exist", "shadow_group_empty",   "root_password_set",
+    "shadow_field",         "no_future_password_change", "system_accounts_no_login"};
+
+const std::vector<std::string> kShadowFields{"min_days", "max_days", "warn_days", "inactive_days"};
+const std::vector<std::string> kServiceStates{"absent", "masked", "disabled", "enabled"};
+const std::vector<std::string> kFileTypes{"file", "directory", "symlink", "other"};
+
+const std::vector<std::string> kValueOps{"equals",        "not_equals",    "in",            "not_in",
+                                         "matches",       "not_matches",   "at_most",       "at_least",
+                                         "list_excludes", "list_includes", "fields_at_most", "set"};
+
+bool valid_check_id(std::string_view id) {
+  // lower-case dotted segments: "ssh.server.root-login"
+  if (id.empty() || id.find('.') == std::string_view::npos) return false;
+  for (auto seg : util::split(id, '.')) {
+    if (seg.empty() || !(std::islower(static_cast<unsigned char>(seg[0])) || std::isdigit(static_cast<unsigned char>(seg[0]))))
+      return false;
+    for (char c : seg) {
+      if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '_'))
+        return false;
+    }
+  }
+  return true;
+}
+
+bool valid_section(std::string_view s) {
+  if (s.empty()) return false;
+  for (auto part : util::split(s, '.')) {
+    if (part.empty() || !util::parse_int(part)) return false;
+  }
+  return true;
+}
+
+class RuleParser {
+ public:
+  explicit RuleParser(YamlContext& ctx) : ctx_(ctx) {}
+
+  std::optional<Rule> rule(const YAML::Node& node) {
+    if (!node.IsMap() || node.size() != 1) {
+      ctx_.error(node, "a rule must be a mapping with exactly one rule kind (one of: " +
+                           util::join(kRuleKinds, ", ") + ")");
+      return std::nullopt;
+    }
+    auto kv = *node.begin();
+    if (!kv.first.IsScalar()) {
+      ctx_.error(kv.first, "rule kind must be a string");
+      return std::nullopt;
+    }
+    const std::string kind = kv.first.Scalar();
+    const YAML::Node& body = kv.second;
+    Rule r;
+    r.where = ctx_.where(kv.first);
+    if (kind == "all" || kind == "any" || kind == "none") {
+      Combinator c;
+      c.mode = kind == "all" ? Combinator::Mode::all : kind == "any" ? Combinator::Mode::any : Combinator::Mode::none;
+      if (!body.IsSequence() || body.size() == 0) {
+        ctx_.error(body, "'" + kind + "' takes a non-empty list of rules");
+        return std::nullopt;
+      }
+      bool good = true;
+      for (const auto& child : body) {
+        auto cr = rule(child);
+        if (!cr) good = false; else c.children.push_back(std::move(*cr));
+      }
+      if (!good) return std::nullopt;
+      r.node = std::move(c);
+      return r;
+    }
+    MapReader m(ctx_, body, "'" + kind + "' rule");
+    if (!m.ok()) return std::nullopt;
+    std::size_t errors_before = ctx_.error_count();
+    bool built = true;
+    if (kind == "file") r.node = file(m);
+    else if (kind == "file_content") r.node = content(m);
+    else if (kind == "sshd_config") r.node = sshd(m);
+    else if (kind == "login_defs") r.node = login_defs(m);
+    else if (kind == "config_value") r.node = config_value(m);
+    else if (kind == "sysctl") r.node = sysctl(m);
+    else if (kind == "modprobe") r.node = modprobe(m);
+    else if (kind == "mount") r.node = mount(m);
+    else if (kind == "pam") r.node = pam(m);
+    else if (kind == "os_release") r.node = os_release(m);
+    else if (kind == "package") r.node = package(m);
+    else if (kind == "service") r.node = service(m);
+    else if (kind == "accounts") r.node = accounts(m);
+    else {
+      std::string msg = "unknown rule kind '" + kind + "'";
+      if (auto s = suggest(kind, kRuleKinds)) msg += " (did you mean '" + *s + "'?)";
+      ctx_.error(kv.first, msg);
+      return std::nullopt;
+    }
+    m.finish();
+    if (!built || ctx_.error_count() != errors_before) return std::nullopt;
+    return r;
+  }
+
+ private:
+  std::string req_string(MapReader& m, std::string_view key) {
+    YAML::Node n = m.require(key);
+    if (!n.IsDefined()) return {};
+    return ctx_.string(n, key).value_or("");
+  }
+  std::optional<std::string> opt_string(MapReader& m, std::string_view key) {
+    YAML::Node n = m.get(key);
+    if (!n.IsDefined()) return std::nullopt;
+    return ctx_.string(n, key);
+  }
+  std::vector<std::string> opt_list(MapReader& m, std::string_view key) {
+    YAML::Node n = m.get(key);
+    if (!n.IsDefined()) return {};
+    return ctx_.string_list(n, key).value_or(std::vector<std::string>{});
+  }
+  bool opt_bool(MapReader& m, std::string_view key, bool def) {
+    YAML::Node n = m.get(key);
+    if (!n.IsDefined()) return def;
+    return ctx_.boolean(n, key).value_or(def);
+  }
+  void absolute_path(const YAML::Node& at, const std::string& p) {
+    if (p.empty() || p.front() != '/') ctx_.error(at, "path '" + p + "' must be absolute");
+    if (p.find("/../") != std::string::npos || p.ends_with("/..")) ctx_.error(at, "path '" + p + "' must not contain '..'");
+  }
+  std::vector<std::string> paths(MapReader& m) {
+    std::vector<std::string> out;
+    YAML::Node one = m.get("path");
+    YAML::Node many = m.get("paths");
+    if (one.IsDefined() && many.IsDefined()) ctx_.error(many, "give either 'path' or 'paths', not both");
+    if (one.IsDefined()) {
+      if (auto s = ctx_.string(one, "path")) out.push_back(*s);
+      absolute_path(one, out.empty() ? std::string() : out.back());
+    } else if (many.IsDefined()) {
+      if (auto l = ctx_.string_list(many, "paths")) out = *l;
+      for (auto& p : out) absolute_path(many, p);
+      if (out.empty()) ctx_.error(many, "'paths' must not be empty");
+    } else {
+      ctx_.error(m.node(), "rule lacks required key 'path'");
+    }
+    return out;
+  }
+  Missing missing(MapReader& m, Missing def) {
+    auto s = opt_string(m, "missing");
+    if (!s) return def;
+    if (*s == "pass") return Missing::pass;
+    if (*s == "fail") return Missing::fail;
+    if (*s == "error") return Missing::error;
+    ctx_.error(m.get("missing"), "'missing' must be pass, fail or error");
+    return def;
+  }
+  util::Regex regex(const YAML::Node& n, std::string_view what, bool icase = false) {
+    auto s = ctx_.string(n, what);
+    if (!s) return {};
+    auto re = util::Regex::compile(*s, icase);
+    if (!re) {
+      ctx_.error(n, re.error().message);
+      return {};
+    }
+    return *re;
+  }
+
+  ValueTest value_test(MapReader& m, bool required) {
+    ValueTest t;
+    t.case_sensitive = opt_bool(m, "case_sensitive", false);
+    auto add_values = [&](std::string_view key, ValueTest::Op op) {
+      YAML::Node n = m.get(key);
+      if (!n.IsDefined()) return;
+      ValueTest::Constraint c;
+      c.op = op;
+      if (op == ValueTest::Op::equals || op == ValueTest::Op::not_equals) {
+        if (auto s = ctx_.string(n, key)) c.values.push_back(*s);
+      } else if (auto l = ctx_.string_list(n, key)) {
+        c.values = *l;
+      }
+      t.constraints.push_back(std::move(c));
+    };
+    add_values("equals", ValueTest::Op::equals);
+    add_values("not_equals", ValueTest::Op::not_equals);
+    add_values("in", ValueTest::Op::in);
+    add_values("not_in", ValueTest::Op::not_in);
+    add_values("list_excludes", ValueTest::Op::list_excludes);
+    add_values("list_includes", ValueTest::Op::list_includes);
+    for (auto [key, op] : {std::pair{"matches", ValueTest::Op::matches}, std::pair{"not_matches", ValueTest::Op::not_matches}}) {
+      YAML::Node n = m.get(key);
+      if (!n.IsDefined()) continue;
+      ValueTest::Constraint c;
+      c.op = op;
+      c.regex = regex(n, key, !t.case_sensitive);
+      t.constraints.push_back(std::move(c));
+    }
+    for (auto [key, op] : {std::pair{"at_most", ValueTest::Op::at_most}, std::pair{"at_least", ValueTest::Op::at_least}}) {
+      YAML::Node n = m.get(key);
+      if (!n.IsDefined()) continue;
+      if (auto v = ctx_.integer(n, key)) t.constraints.push_back({op, {}, {*v}, {}});
+    }
+    if (YAML::Node n = m.get("fields_at_most"); n.IsDefined()) {
+      ValueTest::Constraint c;
+      c.op = ValueTest::Op::fields_at_most;
+      if (!n.IsSequence() || n.size() == 0) {
+        ctx_.error(n, "'fields_at_most' must be a list of integers");
+      } else {
+        for (const auto& item : n) {
+          if (auto v = ctx_.integer(item, "fields_at_most item")) c.numbers.push_back(*v);
+        }
+      }
+      t.constraints.push_back(std::move(c));
+    }
+    if (YAML::Node n = m.get("set"); n.IsDefined()) {
+      auto b = ctx_.boolean(n, "set");
+      if (b && !*b) ctx_.error(n, "'set: false' is not a test; use 'missing: pass' with an absence rule instead");
+      if (b && *b) t.constraints.push_back({ValueTest::Op::is_set, {}, {}, {}});
+    }
+    if (required && t.empty()) {
+      ctx_.error(m.node(), "rule has no value test (one of: " + util::join(kValueOps, ", ") + ")");
+    }
+    return t;
+  }
+
+  FileRule file(MapReader& m) {
+    FileRule r;
+    YAML::Node p = m.require("path");
+    if (p.IsDefined()) {
+      r.path = ctx_.string(p, "path").value_or("");
+      absolute_path(p, r.path);
+    }
+    r.exists = opt_bool(m, "exists", true);
+    if (auto t = opt_string(m, "type")) {
+      if (std::find(kFileTypes.begin(), kFileTypes.end(), *t) == kFileTypes.end())
+        ctx_.error(m.get("type"), "'type' must be one of: " + util::join(kFileTypes, ", "));
+      r.type = *t;
+    }
+    r.owners = opt_list(m, "owner");
+    r.groups = opt_list(m, "group");
+    for (auto [key, dst] : {std::pair{"mode_max", &r.mode_max}, std::pair{"mode", &r.mode_exact}}) {
+      YAML::Node n = m.get(key);
+      if (!n.IsDefined()) continue;
+      auto s = ctx_.string(n, key);
+      auto v = s ? util::parse_octal_mode(*s) : std::nullopt;
+      if (!v) ctx_.error(n, std::string("'") + key + "' must be an octal mode such as 0640");
+      *dst = v;
+    }
+    r.missing = missing(m, Missing::fail);
+    if (!r.exists && (r.type || !r.owners.empty() || !r.groups.empty() || r.mode_max || r.mode_exact))
+      ctx_.error(m.node(), "'exists: false' cannot be combined with type, owner, group or mode tests");
+    return r;
+  }
+
+  ContentRule content(MapReader& m) {
+    ContentRule r;
+    r.paths = paths(m);
+    int ops = 0;
+    bool icase = opt_bool(m, "case_insensitive", false);
+    for (auto [key, op] : {std::pair{"present", ContentRule::Op::present}, std::pair{"absent", ContentRule::Op::absent},
+                           std::pair{"every_line", ContentRule::Op::every_line}}) {
+      YAML::Node n = m.get(key);
+      if (!n.IsDefined()) continue;
+      ++ops;
+      r.op = op;
+      r.regex = regex(n, key, icase);
+    }
+    if (ops != 1) ctx_.error(m.node(), "file_content needs exactly one of: present, absent, every_line");
+    if (YAML::Node n = m.get("comment"); n.IsDefined()) r.comment = ctx_.string(n, "comment").value_or("#");
+    r.missing = missing(m, r.op == ContentRule::Op::absent ? Missing::pass : Missing::fail);
+    return r;
+  }
+
+  SshdRule sshd(MapReader& m) {
+    SshdRule r;
+    r.key = req_string(m, "key");
+    r.key_lower = util::to_lower(r.key);
+    r.test = value_test(m, true);
+    return r;
+  }
+
+  LoginDefsRule login_defs(MapReader& m) {
+    LoginDefsRule r;
+    r.key = req_string(m, "key");
+    r.test = value_test(m, true);
+    r.default_value = opt_string(m, "default");
+    return r;
+  }
+
+  ConfigValueRule config_value(MapReader& m) {
+    ConfigValueRule r;
+    r.paths = paths(m);
+    r.key = req_string(m, "key");
+    r.section = opt_string(m, "section");
+    if (auto s = opt_string(m, "separator")) {
+      if (*s == "=") r.separator = parse::KvSeparator::equals;
+      else if (*s == "whitespace") r.separator = parse::KvSeparator::whitespace;
+      else ctx_.error(m.get("separator"), "'separator' must be '=' or whitespace");
+    }
+    r.first_wins = opt_bool(m, "first_wins", false);
+    r.test = value_test(m, true);
+    r.default_value = opt_string(m, "default");
+    return r;
+  }
+
+  SysctlRule sysctl(MapReader& m) {
+    SysctlRule r;
+    r.key = req_string(m, "key");
+    if (r.key.find_first_of("/ ") != std::string::npos) ctx_.error(m.get("key"), "sysctl key must be dotted (net.ipv4.ip_forward)");
+    r.test = value_test(m, true);
+    if (auto s = opt_string(m, "scope")) {
+      if (*s == "both") r.scope = SysctlRule::Scope::both;
+      else if (*s == "runtime") r.scope = SysctlRule::Scope::runtime;
+      else if (*s == "persistent") r.scope = SysctlRule::Scope::persistent;
+      else ctx_.error(m.get("scope"), "'scope' must be both, runtime or persistent");
+    }
+    return r;
+  }
+
+  ModprobeRule modprobe(MapReader& m) {
+    ModprobeRule r;
+    r.module = parse::normalize_module(req_string(m, "module"));
+    if (YAML::Node n = m.get("require"); n.IsDefined()) {
+      r.not_loadable = r.blacklisted = r.not_loaded = false;
+      for (const auto& s : ctx_.string_list(n, "require").value_or(std::vector<std::string>{})) {
+        if (s == "not_loadable") r.not_loadable = true;
+        else if (s == "blacklisted") r.blacklisted = true;
+        else if (s == "not_loaded") r.not_loaded = true;
+        else ctx_.error(n, "'require' items must be not_loadable, blacklisted or not_loaded, not '" + s + "'");
+      }
+    }
+    return r;
+  }
+
+  MountRule mount(MapReader& m) {
+    MountRule r;
+    YAML::Node p = m.require("path");
+    if (p.IsDefined()) {
+      r.path = ctx_.string(p, "path").value_or("");
+      absolute_path(p, r.path);
+    }
+    r.separate = opt_bool(m, "separate", false);
+    r.options = opt_list(m, "options");
+    r.options_absent = opt_list(m, "options_absent");
+    if (!r.separate && r.options.empty() && r.options_absent.empty())
+      ctx_.error(m.node(), "mount rule needs 'separate: true' or options to test");
+    return r;
+  }
+
+  PamRule pam(MapReader& m) {
+    PamRule r;
+    YAML::Node p = m.require("path");
+    if (p.IsDefined()) {
+      r.path = ctx_.string(p, "path").value_or("");
+      if (!r.path.starts_with("/etc/pam.d/")) ctx_.error(p, "pam path must be under /etc/pam.d/");
+    }
+    r.type = opt_string(m, "type").value_or("");
+    if (!r.type.empty() && r.type != "auth" && r.type != "account" && r.type != "password" && r.type != "session")
+      ctx_.error(m.get("type"), "'type' must be auth, account, password or session");
+    r.module = req_string(m, "module");
+    r.present = opt_bool(m, "present", true);
+    r.args_include = opt_list(m, "args_include");
+    r.args_exclude = opt_list(m, "args_exclude");
+    r.arg = opt_string(m, "arg").value_or("");
+    r.arg_test = value_test(m, !r.arg.empty());
+    if (r.arg.empty() && !r.arg_test.empty()) ctx_.error(m.node(), "value tests on a pam rule need 'arg'");
+    if (!r.present && (!r.args_include.empty() || !r.args_exclude.empty() || !r.arg.empty()))
+      ctx_.error(m.node(), "'present: false' cannot be combined with argument tests");
+    return r;
+  }
+
+  OsReleaseRule os_release(MapReader& m) {
+    OsReleaseRule r;
+    r.key = req_string(m, "key");
+    r.test = value_test(m, true);
+    return r;
+  }
+
+  PackageRule package(MapReader& m) {
+    PackageRule r;
+    YAML::Node one = m.get("name");
+    YAML::Node many = m.get("names");
+    if (one.IsDefined() == many.IsDefined()) ctx_.error(m.node(), "package rule needs exactly one of 'name', 'names'");
+    if (one.IsDefined()) {
+      if (auto s = ctx_.string(one, "name")) r.names.push_back(*s);
+    } else if (many.IsDefined()) {
+      r.names = ctx_.string_list(many, "names").value_or(std::vector<std::string>{});
+    }
+    r.installed = opt_bool(m, "installed", true);
+    if (auto v = opt_string(m, "version")) {
+      std::string_view s = util::trim(*v);
+      for (std::string_view op : {"<=", ">=", "!=", "<", ">", "="}) {
+        if (s.starts_with(op)) {
+          r.version_op = std::string(op);
+          r.version = std::string(util::trim(s.substr(op.size())));
+          break;
+        }
+      }
+      if (r.version_op.empty() || r.version.empty())
+        ctx_.error(m.get("version"), "'version' must be an operator and a version, such as '>= 1:9.2p1-2'");
+      else if (!is_valid_debian_version(r.version))
+        ctx_.error(m.get("version"), "'" + r.version + "' is not a valid package version");
+      if (!r.installed) ctx_.error(m.get("version"), "'version' cannot be combined with 'installed: false'");
+    }
+    return r;
+  }
+
+  ServiceRule service(MapReader& m) {
+    ServiceRule r;
+    YAML::Node one = m.get("unit");
+    YAML::Node many = m.get("units");
+    if (one.IsDefined() == many.IsDefined()) ctx_.error(m.node(), "service rule needs exactly one of 'unit', 'units'");
+    if (one.IsDefined()) {
+      if (auto s = ctx_.string(one, "unit")) r.units.push_back(*s);
+    } else if (many.IsDefined()) {
+      r.units = ctx_.string_list(many, "units").value_or(std::vector<std::string>{});
+    }
+    for (auto& u : r.units) {
+      if (u.find('.') == std::string::npos) u += ".service";
+      if (u.find('/') != std::string::npos) ctx_.error(m.node(), "unit name '" + u + "' must not contain '/'");
+    }
+    YAML::Node st = m.require("state");
+    if (st.IsDefined()) {
+      r.allowed = ctx_.string_list(st, "state").value_or(std::vector<std::string>{});
+      for (const auto& s : r.allowed) {
+        if (std::find(kServiceStates.begin(), kServiceStates.end(), s) == kServiceStates.end())
+          ctx_.error(st, "unknown service state '" + s + "' (one of: " + util::join(kServiceStates, ", ") + ")");
+      }
+    }
+    return r;
+  }
+
+  AccountsRule accounts(MapReader& m) {
+    AccountsRule r;
+    YAML::Node p = m.require("property");
+    if (p.IsDefined()) {
+      r.property = ctx_.string(p, "property").value_or("");
+      if (std::find(kAccountProperties.begin(), kAccountProperties.end(), r.property) == kAccountProperties.end()) {
+        std::string msg = "unknown accounts property '" + r.property + "'";
+        if (auto s = suggest(r.property, kAccountProperties)) msg += " (did you mean '" + *s + "'?)";
+        ctx_.error(p, msg);
+      }
+    }
+    r.exempt = opt_list(m, "exempt");
+    if (r.property == "shadow_field") {
+      r.field = req_string(m, "field");
+      if (!r.field.empty() && std::find(kShadowFields.begin(), kShadowFields.end(), r.field) == kShadowFields.end())
+        ctx_.error(m.get("field"), "'field' must be one of: " + util::join(kShadowFields, ", "));
+      r.test = value_test(m, true);
+    }
+    return r;
+  }
+
+  YamlContext& ctx_;
+};
+
+std::optional<std::shared_ptr<const Applicability>> parse_applies(YamlContext& ctx, const YAML::Node& node) {
+  MapReader m(ctx, node, "'applies'");
+  if (!m.ok()) return std::nullopt;
+  auto a = std::make_shared<Applicability>();
+  auto list = [&](std::string_view key) {
+    YAML::Node n = m.get(key);
+    if (!n.IsDefined()) return std::vector<std::string>{};
+    return ctx.string_list(n, key).value_or(std::vector<std::string>{});
+  };
+  a->os = list("os");
+  a->os_versions = list("os_version");
+  a->packages = list("package");
+  a->files = list("file");
+  for (const auto& f : a->files) {
+    if (f.empty() || f.front() != '/') ctx.error(m.get("file"), "path '" + f + "' must be absolute");
+  }
+  m.finish();
+  return a;
+}
+
+std::string read_file(const std::filesystem::path& p, std::string& error) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) {
+    error = "cannot open: " + std::string(std::strerror(errno));
+    return {};
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+struct ContentLoader {
+  ContentSet content;
+  std::vector<Diagnostic> diagnostics;
+  std::map<std::string, SourceLocation, std::less<>> check_ids;
+  std::map<std::string, SourceLocation, std::less<>> profile_ids;
+
+  void load_file(const std::filesystem::path& path, std::string display, bool profile_hint, bool hint_known) {
+    std::string err;
+    std::string text = read_file(path, err);
+    if (!err.empty()) {
+      diagnostics.push_back({{display, 0, 0}, err});
+      return;
+    }
+    YAML::Node root;
+    try {
+      root = YAML::Load(text);
+    } catch (const YAML::Exception& e) {
+      diagnostics.push_back({{display, e.mark.line + 1, e.mark.column + 1}, "invalid YAML: " + e.msg});
+      return;
+    }
+    YamlContext ctx(display, diagnostics);
+    if (!root.IsMap()) {
+      ctx.error_at(1, 1, "expected a mapping with 'checks' (check file) or 'entries' (profile)");
+      return;
+    }
+    bool is_profile = hint_known ? profile_hint : root["entries"].IsDefined();
+    if (is_profile) load_profile(ctx, root);
+    else load_checks(ctx, root, path.stem().string());
+  }
+
+  void load_checks(YamlContext& ctx, const YAML::Node& root, const std::string& area) {
+    MapReader top(ctx, root, "check file");
+    std::shared_ptr<const Applicability> file_applies;
+    if (YAML::Node a = top.get("applies"); a.IsDefined()) {
+      if (auto p = parse_applies(ctx, a)) file_applies = *p;
+    }
+    YAML::Node list = top.require("checks");
+    top.finish();
+    if (!list.IsDefined()) return;
+    if (!list.IsSequence()) {
+      ctx.error(list, "'checks' must be a list");
+      return;
+    }
+    for (const auto& node : list) {
+      auto c = load_check(ctx, node, area, file_applies);
+      if (c) content.checks_.push_back(std::move(*c));
+    }
+  }
+
+  std::optional<Check> load_check(YamlContext& ctx, const YAML::Node& node, const std::string& area,
+                                  const std::shared_ptr<const Applicability>& file_applies) {
+    std::size_t before = ctx.error_count();
+    MapReader m(ctx, node, "check");
+    if (!m.ok()) return std::nullopt;
+    Check c;
+    c.area = area;
+    c.defined_at = ctx.where(node);
+    auto str = [&](std::string_view key, std::string& dst) {
+      YAML::Node n = m.require(key);
+      if (!n.IsDefined()) return;
+      if (auto s = ctx.string(n, key)) {
+        dst = std::string(util::trim(*s));
+        if (dst.empty()) ctx.error(n, "'" + std::string(key) + "' must not be empty");
+      }
+    };
+    str("id", c.id);
+    if (!c.id.empty() && !valid_check_id(c.id))
+      ctx.error(m.get("id"), "check id '" + c.id + "' must be lower-case dotted words (area.topic.name)");
+    str("title", c.title);
+    str("rationale", c.rationale);
+    str("remediation", c.remediation);
+    if (YAML::Node n = m.require("severity"); n.IsDefined()) {
+      auto s = ctx.string(n, "severity");
+      auto sev = s ? parse_severity(*s) : std::nullopt;
+      if (!sev) ctx.error(n, "'severity' must be info, low, medium, high or critical");
+      else c.severity = *sev;
+    }
+    c.applies = file_applies;
+    if (YAML::Node n = m.get("applies"); n.IsDefined()) {
+      if (auto a = parse_applies(ctx, n)) {
+        // A check's own applicability adds to its file's.
+        if (file_applies) {
+          auto merged = std::make_shared<Applicability>(**a);
+          auto add = [](std::vector<std::string>& dst, const std::vector<std::string>& src) {
+            if (dst.empty()) dst = src;
+          };
+          add(merged->os, file_applies->os);
+          add(merged->os_versions, file_applies->os_versions);
+          add(merged->packages, file_applies->packages);
+          for (const auto& f : file_applies->files) merged->files.push_back(f);
+          c.applies = merged;
+        } else {
+          c.applies = *a;
+        }
+      }
+    }
+    if (YAML::Node n = m.require("rule"); n.IsDefined()) {
+      RuleParser rp(ctx);
+      if (auto r = rp.rule(n)) c.rule = std::make_shared<const Rule>(std::move(*r));
+    }
+    if (YAML::Node n = m.get("refs"); n.IsDefined()) load_refs(ctx, n, c.refs);
+    m.finish();
+    if (!c.id.empty()) {
+      auto [it, inserted] = check_ids.emplace(c.id, c.defined_at);
+      if (!inserted) {
+        ctx.error(m.get("id"), "duplicate check id '" + c.id + "' (first defined at " + it->second.file + ":" +
+                                   std::to_string(it->second.line) + ")");
+      }
+    }
+    if (ctx.error_count() != before) return std::nullopt;
+    return c;
+  }
+
+  void load_refs(YamlContext& ctx, const YAML::Node& node, References& refs) {
+    MapReader m(ctx, node, "'refs'");
+    if (!m.ok()) return;
+    if (YAML::Node cis = m.get("cis"); cis.IsDefined()) {
+      MapReader cm(ctx, cis, "'refs.cis'");
+      if (cm.ok()) {
+        for (const auto& key : cm.keys()) {
+          YAML::Node v = cm.get(key);
+          auto list = ctx.string_list(v, "cis section");
+          if (!list) continue;
+          for (const auto& s : *list) {
+            if (!valid_section(s)) ctx.error(v, "'" + s + "' is not a section number such as 5.1.20");
+          }
+          refs.cis[key] = *list;
+        }
+      }
+    }
+    if (YAML::Node n = m.get("nist-800-190"); n.IsDefined()) {
+      refs.nist_800_190 = ctx.string_list(n, "nist-800-190").value_or(std::vector<std::string>{});
+      for (const auto& s : refs.nist_800_190) {
+        if (!valid_section(s)) ctx.error(n, "'" + s + "' is not a NIST SP 800-190 section such as 4.4.1");
+      }
+    }
+    m.finish();
+  }
+
+  void load_profile(YamlContext& ctx, const YAML::Node& root) {
+    MapReader m(ctx, root, "profile");
+    Profile p;
+    p.defined_at = {ctx.file(), 1, 1};
+    auto str = [&](std::string_view key, std::string& dst, bool required) {
+      YAML::Node n = required ? m.require(key) : m.get(key);
+      if (!n.IsDefined()) return;
+      if (auto s = ctx.string(n, key)) dst = *s;
+    };
+    str("id", p.id, true);
+    str("title", p.title, true);
+    str("version", p.version, true);
+    str("benchmark", p.benchmark, false);
+    std::string description;
+    str("description", description, false);
+    if (p.benchmark.empty()) p.benchmark = p.id;
+    if (YAML::Node lv = m.require("levels"); lv.IsDefined()) {
+      if (!lv.IsSequence() || lv.size() == 0) {
+        ctx.error(lv, "'levels' must be a non-empty list");
+      } else {
+        for (const auto& item : lv) {
+          MapReader lm(ctx, item, "level");
+          if (!lm.ok()) continue;
+          ProfileLevel l;
+          if (YAML::Node n = lm.require("level"); n.IsDefined()) l.number = static_cast<int>(ctx.integer(n, "level").value_or(1));
+          if (YAML::Node n = lm.require("title"); n.IsDefined()) l.title = ctx.string(n, "title").value_or("");
+          lm.finish();
+          p.levels.push_back(l);
+        }
+      }
+    }
+    std::set<std::string> sections;
+    if (YAML::Node en = m.require("entries"); en.IsDefined()) {
+      if (!en.IsSequence()) {
+        ctx.error(en, "'entries' must be a list");
+      } else {
+        for (const auto& item : en) {
+          MapReader em(ctx, item, "profile entry");
+          if (!em.ok()) continue;
+          ProfileEntry e;
+          e.defined_at = ctx.where(item);
+          if (YAML::Node n = em.require("section"); n.IsDefined()) {
+            e.section = ctx.string(n, "section").value_or("");
+            if (!valid_section(e.section)) ctx.error(n, "'" + e.section + "' is not a section number such as 5.1.20");
+            else if (!sections.insert(e.section).second) ctx.error(n, "duplicate section '" + e.section + "'");
+          }
+          YAML::Node chk = em.get("check");
+          YAML::Node man = em.get("manual");
+          if (chk.IsDefined() == man.IsDefined()) {
+            ctx.error(item, "profile entry needs exactly one of 'check' (a check id) or 'manual' (a reason)");
+          } else if (chk.IsDefined()) {
+            e.check_id = ctx.string(chk, "check").value_or("");
+          } else {
+            e.manual = ctx.string(man, "manual").value_or("");
+            if (util::trim(e.manual).empty()) ctx.error(man, "'manual' must give the reason");
+          }
+          if (YAML::Node n = em.get("title"); n.IsDefined()) e.title = ctx.string(n, "title").value_or("");
+          if (!e.manual.empty() && e.title.empty()) ctx.error(item, "a manual entry needs a 'title'");
+          if (YAML::Node n = em.require("level"); n.IsDefined()) {
+            e.level = static_cast<int>(ctx.integer(n, "level").value_or(1));
+            bool known = std::any_of(p.levels.begin(), p.levels.end(), [&](const ProfileLevel& l) { return l.number == e.level; });
+            if (!known) ctx.error(n, "level " + std::to_string(e.level) + " is not one of the profile's levels");
+          }
+          em.finish();
+          p.entries.push_back(std::move(e));
+        }
+      }
+    }
+    m.finish();
+    if (!p.id.empty()) {
+      auto [it, inserted] = profile_ids.emplace(p.id, p.defined_at);
+      if (!inserted) ctx.error(root, "duplicate profile id '" + p.id + "' (first defined in " + it->second.file + ")");
+    }
+    content.profiles_.push_back(std::move(p));
+  }
+
+  // Cross-file checks: every profile entry resolves, and a check's refs agree
+  // with the profiles that cite it.
+  void cross_check() {
+    std::sort(content.checks_.begin(), content.checks_.end(), [](const Check& a, const Check& b) { return a.id < b.id; });
+    std::map<std::string, const Profile*> by_benchmark;
+    for (const auto& p : content.profiles_) by_benchmark.emplace(p.benchmark, &p);
+    for (const auto& p : content.profiles_) {
+      std::set<std::string> cited;
+      for (const auto& e : p.entries) {
+        if (e.check_id.empty()) continue;
+        const Check* c = content.find_check(e.check_id);
+        if (!c) {
+          std::string msg = "profile entry " + e.section + " names unknown check '" + e.check_id + "'";
+          std::vector<std::string> ids;
+          for (const auto& k : content.checks_) ids.push_back(k.id);
+          if (auto s = suggest(e.check_id, ids)) msg += " (did you mean '" + *s + "'?)";
+          diagnostics.push_back({e.defined_at, msg});
+          continue;
+        }
+        cited.insert(c->id);
+        auto it = c->refs.cis.find(p.benchmark);
+        if (it == c->refs.cis.end() || std::find(it->second.begin(), it->second.end(), e.section) == it->second.end()) {
+          diagnostics.push_back({e.defined_at, "check '" + c->id + "' is entry " + e.section + " of " + p.id +
+                                                   " but its refs.cis." + p.benchmark + " does not list " + e.section});
+        }
+      }
+      for (const auto& c : content.checks_) {
+        auto it = c.refs.cis.find(p.benchmark);
+        if (it == c.refs.cis.end()) continue;
+        for (const auto& s : it->second) {
+          bool listed = std::any_of(p.entries.begin(), p.entries.end(),
+                                    [&](const ProfileEntry& e) { return e.section == s && e.check_id == c.id; });
+          if (!listed)
+            diagnostics.push_back({c.defined_at, "check '" + c.id + "' cites " + p.benchmark + " " + s + " but profile " +
+                                                     p.id + " does not map that section to it"});
+        }
+      }
+    }
+    std::sort(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      return std::tie(a.where.file, a.where.line, a.where.column, a.message) <
+             std::tie(b.where.file, b.where.line, b.where.column, b.message);
+    });
+  }
+};
+
+namespace {
+std::string display_path(const std::filesystem::path& p, const std::filesystem::path& base) {
+  std::error_code ec;
+  auto rel = std::filesystem::relative(p, base, ec);
+  if (ec || rel.empty() || rel.native().starts_with("..")) return p.string();
+  return rel.string();
+}
+
+std::vector<std::filesystem::path> yaml_files(const std::filesystem::path& dir, bool recursive) {
+  std::vector<std::filesystem::path> out;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return out;
+  auto add = [&](const std::filesystem::directory_entry& e) {
+    if (e.is_regular_file() && (e.path().extension() == ".yaml" || e.path().extension() == ".yml")) out.push_back(e.path());
+  };
+  if (recursive) {
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir, ec)) add(e);
+  } else {
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) add(e);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+}  // namespace
+
+ContentSet::LoadResult ContentSet::load(const std::filesystem::path& dir) {
+  ContentLoader loader;
+  loader.content.dir_ = dir;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir / "checks", ec)) {
+    loader.diagnostics.push_back({{dir.string(), 0, 0}, "no checks/ directory here"});
+  }
+  for (const auto& f : yaml_files(dir / "checks", true)) loader.load_file(f, display_path(f, dir), false, true);
+  for (const auto& f : yaml_files(dir / "benchmarks-cis", false)) loader.load_file(f, display_path(f, dir), true, true);
+  loader.cross_check();
+  return {std::move(loader.content), std::move(loader.diagnostics)};
+}
+
+ContentSet::LoadResult ContentSet::load_files(const std::vector<std::filesystem::path>& files) {
+  ContentLoader loader;
+  for (const auto& f : files) loader.load_file(f, f.string(), false, false);
+  loader.cross_check();
+  return {std::move(loader.content), std::move(loader.diagnostics)};
+}
+
+const Check* ContentSet::find_check(std::string_view id) const {
+  auto it = std::lower_bound(checks_.begin(), checks_.end(), id, [](const Check& c, std::string_view v) { return c.id < v; });
+  if (it == checks_.end() || it->id != id) return nullptr;
+  return &*it;
+}
+
+const Profile* ContentSet::find_profile(std::string_view id) const {
+  for (const auto& p : profiles_) {
+    if (p.id == id) return &p;
+  }
+  return nullptr;
+}
+
+Expected<Selection> ContentSet::select(std::string_view profile_id, int level) const {
+  const Profile* p = find_profile(profile_id);
+  if (!p) {
+    std::vector<std::string> ids;
+    for (const auto& q : profiles_) ids.push_back(q.id);
+    std::string msg = "unknown profile '" + std::string(profile_id) + "' (available: " + util::join(ids, ", ") + ")";
+    return fail(msg);
+  }
+  if (level < 0 || level > p->max_level()) {
+    return fail("profile " + p->id + " has no level " + std::to_string(level) + " (levels 1-" +
+                std::to_string(p->max_level()) + ")");
+  }
+  Selection sel;
+  sel.profile = p;
+  sel.level = level == 0 ? p->max_level() : level;
+  for (const auto& e : p->entries) {
+    if (e.level > sel.level) continue;
+    sel.items.push_back({&e, e.check_id.empty() ? nullptr : find_check(e.check_id)});
+  }
+  return sel;
+}
+
+Selection ContentSet::select_all() const {
+  Selection sel;
+  for (const auto& c : checks_) sel.items.push_back({nullptr, &c});
+  return sel;
+}
+
+Plan Selection::plan() const {
+  Plan p;
+  for (const auto& item : items) {
+    if (item.check) p.merge(item.check->plan());
+  }
+  return p;
+}
+
+Plan Check::plan() const {
+  Plan p;
+  if (rule) add_to_plan(*rule, p);
+  if (applies) add_to_plan(*applies, p);
+  return p;
+}
+
+std::string Check::describe_rule() const { return rule ? detail::describe(*rule) : std::string(); }
+
+const std::vector<std::string>& detail::rule_kind_names() { return kRuleKinds; }
+
+std::vector<std::filesystem::path> default_content_dirs() {
+  std::vector<std::filesystem::path> out;
+  if (const char* env = std::getenv("FLEETAUDIT_CONTENT"); env && *env) out.emplace_back(env);
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) out.push_back(exe.parent_path().parent_path() / "share" / "fleetaudit");
+  out.emplace_back(FLEETAUDIT_INSTALL_CONTENT_DIR);
+  out.emplace_back(FLEETAUDIT_SOURCE_CONTENT_DIR);
+  return out;
+}
+
+Expected<std::filesystem::path> find_content_dir() {
+  auto dirs = default_content_dirs();
+  for (const auto& d : dirs) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(d / "checks", ec)) return d;
+  }
+  std::vector<std::string> tried;
+  for (const auto& d : dirs) tried.push_back(d.string());
+  return fail("no check content found (looked in: " + util::join(tried, ", ") +
+              "); pass --content DIR or set FLEETAUDIT_CONTENT");
+}
+
+}  // namespace fleetaudit

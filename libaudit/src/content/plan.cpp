@@ -1,0 +1,216 @@
+// What each rule kind needs from a host, and readable rule descriptions.
+
+#include <sstream>
+
+#include "content/rule.hpp"
+#include "fleetaudit/plan.hpp"
+#include "fleetaudit/snapshot.hpp"
+#include "parse/modprobe.hpp"
+#include "parse/sshd_config.hpp"
+#include "parse/sysctl.hpp"
+#include "util/strings.hpp"
+
+namespace fleetaudit {
+
+bool is_glob(std::string_view path) noexcept { return path.find_first_of("*?[") != std::string_view::npos; }
+
+void Plan::add(std::string_view path, std::uint8_t flags) {
+  auto it = items.find(path);
+  if (it == items.end()) items.emplace(std::string(path), flags);
+  else it->second |= flags;
+}
+
+void Plan::merge(const Plan& other) {
+  for (const auto& [path, flags] : other.items) add(path, flags);
+}
+
+Plan followup_plan(const Plan& plan, const Snapshot& snapshot) {
+  Plan next;
+  // sshd_config Include lines name files the first round could not know about.
+  for (const auto& [path, fact] : snapshot.files) {
+    if (!fact.has_content) continue;
+    bool sshd = path == detail::paths::kSshdConfig ||
+                util::glob_match(detail::paths::kSshdDropins, path) ||
+                (path.starts_with("/etc/ssh/") && plan.items.count(path) == 0);
+    if (!sshd) continue;
+    for (const auto& pattern : parse::sshd_include_patterns(fact.content)) {
+      bool known = is_glob(pattern) ? snapshot.glob(pattern) != nullptr : snapshot.file(pattern) != nullptr;
+      if (!known) next.add(pattern, kPlanContent);
+    }
+  }
+  return next;
+}
+
+namespace detail {
+
+const std::vector<std::string>& paths::unit_dirs() {
+  static const std::vector<std::string> dirs{"/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system",
+                                             "/usr/lib/systemd/system", "/lib/systemd/system"};
+  return dirs;
+}
+
+namespace {
+
+struct Planner {
+  Plan& plan;
+
+  void operator()(const Combinator& c) const {
+    for (const auto& child : c.children) add_to_plan(child, plan);
+  }
+  void operator()(const FileRule& r) const {
+    plan.add(r.path, kPlanStat);
+    // Owner and group names resolve through the host's own account files.
+    if (!r.owners.empty()) plan.add(paths::kPasswd, kPlanContent);
+    if (!r.groups.empty()) plan.add(paths::kGroup, kPlanContent);
+  }
+  void operator()(const ContentRule& r) const {
+    for (const auto& p : r.paths) plan.add(p, kPlanContent);
+  }
+  void operator()(const SshdRule&) const {
+    plan.add(paths::kSshdConfig, kPlanContent);
+    plan.add(paths::kSshdDropins, kPlanContent);
+  }
+  void operator()(const LoginDefsRule&) const { plan.add(paths::kLoginDefs, kPlanContent); }
+  void operator()(const ConfigValueRule& r) const {
+    for (const auto& p : r.paths) plan.add(p, kPlanContent);
+  }
+  void operator()(const SysctlRule& r) const {
+    if (r.scope != SysctlRule::Scope::persistent) {
+      plan.add(paths::kProcSys, kPlanStat);
+      plan.add(parse::sysctl_proc_path(r.key), kPlanContent);
+    }
+    if (r.scope != SysctlRule::Scope::runtime) {
+      for (const auto& d : parse::sysctl_dirs()) plan.add(d + "/*.conf", kPlanContent);
+      plan.add(parse::kSysctlConf, kPlanContent);
+    }
+  }
+  void operator()(const ModprobeRule& r) const {
+    if (r.not_loadable || r.blacklisted) {
+      for (const auto& d : parse::modprobe_dirs()) plan.add(d + "/*.conf", kPlanContent);
+    }
+    if (r.not_loaded) plan.add(paths::kProcModules, kPlanContent);
+  }
+  void operator()(const MountRule&) const {
+    plan.add(paths::kProcMounts, kPlanContent);
+    plan.add(paths::kFstab, kPlanContent);
+  }
+  void operator()(const PamRule& r) const {
+    plan.add(paths::kPamDir, kPlanContent);
+    plan.add(r.path, kPlanContent);
+  }
+  void operator()(const OsReleaseRule&) const {
+    plan.add(paths::kOsRelease, kPlanContent);
+    plan.add(paths::kOsReleaseFallback, kPlanContent);
+  }
+  void operator()(const PackageRule&) const { plan.add(paths::kDpkgStatus, kPlanContent); }
+  void operator()(const ServiceRule& r) const {
+    for (const auto& unit : r.units) {
+      for (const auto& d : paths::unit_dirs()) {
+        plan.add(d + "/" + unit, kPlanStat);
+        plan.add(d + "/*.wants/" + unit, kPlanStat);
+        plan.add(d + "/*.requires/" + unit, kPlanStat);
+      }
+    }
+  }
+  void operator()(const AccountsRule& r) const {
+    plan.add(paths::kPasswd, kPlanContent);
+    plan.add(paths::kShadow, kPlanContent);
+    plan.add(paths::kGroup, kPlanContent);
+    if (r.property == "system_accounts_no_login") plan.add(paths::kLoginDefs, kPlanContent);
+  }
+};
+
+std::string quoted_list(const std::vector<std::string>& v) { return "[" + util::join(v, ", ") + "]"; }
+
+struct Describer {
+  std::ostringstream& out;
+  int indent;
+
+  void line(const std::string& s) const { out << std::string(indent * 2, ' ') << s << '\n'; }
+
+  void operator()(const Combinator& c) const {
+    line(c.mode == Combinator::Mode::all ? "all of:" : c.mode == Combinator::Mode::any ? "any of:" : "none of:");
+    for (const auto& child : c.children) out << describe(child, indent + 1);
+  }
+  void operator()(const FileRule& r) const {
+    if (!r.exists) return line("file " + r.path + " does not exist");
+    std::string s = "file " + r.path;
+    if (r.type) s += " is a " + *r.type;
+    if (!r.owners.empty()) s += ", owner " + quoted_list(r.owners);
+    if (!r.groups.empty()) s += ", group " + quoted_list(r.groups);
+    if (r.mode_max) s += ", mode at most " + util::format_mode(*r.mode_max);
+    if (r.mode_exact) s += ", mode " + util::format_mode(*r.mode_exact);
+    if (r.missing == Missing::pass) s += " (or absent)";
+    line(s);
+  }
+  void operator()(const ContentRule& r) const {
+    const char* op = r.op == ContentRule::Op::present ? "has a line matching" : r.op == ContentRule::Op::absent ? "has no line matching" : "has every line matching";
+    line("file " + util::join(r.paths, " + ") + " " + op + " /" + r.regex.pattern() + "/");
+  }
+  void operator()(const SshdRule& r) const { line("sshd_config " + r.key + " " + r.test.describe()); }
+  void operator()(const LoginDefsRule& r) const { line("login.defs " + r.key + " " + r.test.describe()); }
+  void operator()(const ConfigValueRule& r) const {
+    line("config " + util::join(r.paths, " + ") + (r.section ? " [" + *r.section + "]" : std::string()) + " " + r.key + " " + r.test.describe());
+  }
+  void operator()(const SysctlRule& r) const {
+    const char* scope = r.scope == SysctlRule::Scope::both ? "" : r.scope == SysctlRule::Scope::runtime ? " (runtime)" : " (persistent)";
+    line("sysctl " + r.key + " " + r.test.describe() + scope);
+  }
+  void operator()(const ModprobeRule& r) const {
+    std::vector<std::string> need;
+    if (r.not_loadable) need.emplace_back("not loadable");
+    if (r.blacklisted) need.emplace_back("blacklisted");
+    if (r.not_loaded) need.emplace_back("not loaded");
+    line("kernel module " + r.module + ": " + util::join(need, ", "));
+  }
+  void operator()(const MountRule& r) const {
+    std::string s = "mount " + r.path;
+    if (r.separate) s += " is a separate file system";
+    if (!r.options.empty()) s += (r.separate ? ", " : " ") + std::string("with ") + util::join(r.options, ",");
+    if (!r.options_absent.empty()) s += ", without " + util::join(r.options_absent, ",");
+    line(s);
+  }
+  void operator()(const PamRule& r) const {
+    std::string s = "pam " + r.path + ": " + (r.type.empty() ? std::string() : r.type + " ") + r.module;
+    if (!r.present) s += " absent";
+    if (!r.args_include.empty()) s += " with " + quoted_list(r.args_include);
+    if (!r.args_exclude.empty()) s += " without " + quoted_list(r.args_exclude);
+    if (!r.arg.empty()) s += ", " + r.arg + " " + r.arg_test.describe();
+    line(s);
+  }
+  void operator()(const OsReleaseRule& r) const { line("os-release " + r.key + " " + r.test.describe()); }
+  void operator()(const PackageRule& r) const {
+    std::string s = "package " + util::join(r.names, " or ") + (r.installed ? " installed" : " not installed");
+    if (!r.version_op.empty()) s += ", version " + r.version_op + " " + r.version;
+    line(s);
+  }
+  void operator()(const ServiceRule& r) const { line("unit " + util::join(r.units, ", ") + " is " + util::join(r.allowed, " or ")); }
+  void operator()(const AccountsRule& r) const {
+    std::string s = "accounts: " + r.property;
+    if (!r.field.empty()) s += " " + r.field + " " + r.test.describe();
+    if (!r.exempt.empty()) s += " (except " + util::join(r.exempt, ", ") + ")";
+    line(s);
+  }
+};
+
+}  // namespace
+
+void add_to_plan(const Rule& rule, Plan& plan) { std::visit(Planner{plan}, rule.node); }
+
+void add_to_plan(const Applicability& a, Plan& plan) {
+  if (!a.os.empty() || !a.os_versions.empty()) {
+    plan.add(paths::kOsRelease, kPlanContent);
+    plan.add(paths::kOsReleaseFallback, kPlanContent);
+  }
+  if (!a.packages.empty()) plan.add(paths::kDpkgStatus, kPlanContent);
+  for (const auto& f : a.files) plan.add(f, kPlanStat);
+}
+
+std::string describe(const Rule& rule, int indent) {
+  std::ostringstream out;
+  std::visit(Describer{out, indent}, rule.node);
+  return out.str();
+}
+
+}  // namespace detail
+}  // namespace fleetaudit

@@ -1,0 +1,905 @@
+// Snapshot x checks -> results. Pure: no I/O, no clock, no globals.
+
+#include "fleetaudit/evaluate.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "content/rule.hpp"
+#include "eval/facts.hpp"
+#include "fleetaudit/version_compare.hpp"
+#include "util/strings.hpp"
+
+namespace fleetaudit {
+
+using detail::Missing;
+using parse::FileText;
+
+namespace {
+
+constexpr std::size_t kMaxEvidenceItems = 5;
+
+struct Outcome {
+  ResultKind kind = ResultKind::pass;
+  std::vector<std::string> evidence;
+
+  static Outcome make(ResultKind k, std::string e) {
+    Outcome o;
+    o.kind = k;
+    if (!e.empty()) o.evidence.push_back(std::move(e));
+    return o;
+  }
+  static Outcome pass(std::string e) { return make(ResultKind::pass, std::move(e)); }
+  static Outcome fail(std::string e) { return make(ResultKind::fail, std::move(e)); }
+  static Outcome error(std::string e) { return make(ResultKind::error, std::move(e)); }
+  static Outcome na(std::string e) { return make(ResultKind::not_applicable, std::move(e)); }
+  void note(std::string e) { evidence.push_back(std::move(e)); }
+};
+
+Outcome missing_outcome(Missing policy, std::string why) {
+  switch (policy) {
+    case Missing::pass: return Outcome::pass(std::move(why));
+    case Missing::error: return Outcome::error(std::move(why));
+    case Missing::fail: break;
+  }
+  return Outcome::fail(std::move(why));
+}
+
+std::string at(const std::string& file, int line) { return file + ":" + std::to_string(line); }
+
+// Several failures: show the first few, count the rest.
+void add_limited(Outcome& o, std::vector<std::string> items) {
+  for (std::size_t i = 0; i < items.size() && i < kMaxEvidenceItems; ++i) o.note(std::move(items[i]));
+  if (items.size() > kMaxEvidenceItems) o.note("... and " + std::to_string(items.size() - kMaxEvidenceItems) + " more");
+}
+
+class Evaluator {
+ public:
+  explicit Evaluator(HostFacts::Cache& c) : c_(c) {}
+
+  Outcome eval(const detail::Rule& r) { return std::visit([this](const auto& node) { return (*this)(node); }, r.node); }
+
+  Outcome operator()(const detail::Combinator& comb) {
+    using Mode = detail::Combinator::Mode;
+    std::vector<Outcome> kids;
+    kids.reserve(comb.children.size());
+    int pass = 0, fail = 0, error = 0, na = 0;
+    for (const auto& child : comb.children) {
+      kids.push_back(eval(child));
+      switch (kids.back().kind) {
+        case ResultKind::pass: ++pass; break;
+        case ResultKind::fail: ++fail; break;
+        case ResultKind::error: ++error; break;
+        default: ++na; break;
+      }
+    }
+    ResultKind kind;
+    if (comb.mode == Mode::all) {
+      kind = fail ? ResultKind::fail : error ? ResultKind::error : (pass == 0 && na) ? ResultKind::not_applicable : ResultKind::pass;
+    } else if (comb.mode == Mode::any) {
+      kind = pass ? ResultKind::pass : error ? ResultKind::error : fail ? ResultKind::fail : ResultKind::not_applicable;
+    } else {
+      kind = pass ? ResultKind::fail : error ? ResultKind::error : ResultKind::pass;
+    }
+    Outcome o;
+    o.kind = kind;
+    // Show what decided it: the failing parts of a failed 'all', the passing
+    // part of a passed 'any', everything otherwise.
+    for (auto& k : kids) {
+      bool relevant = true;
+      if (comb.mode == Mode::all && kind == ResultKind::fail) relevant = k.kind == ResultKind::fail;
+      if (comb.mode == Mode::any && kind == ResultKind::pass) relevant = k.kind == ResultKind::pass;
+      if (comb.mode == Mode::none && kind == ResultKind::fail) relevant = k.kind == ResultKind::pass;
+      if (comb.mode == Mode::all && kind == ResultKind::error) relevant = k.kind == ResultKind::error;
+      if (!relevant) continue;
+      for (auto& e : k.evidence) o.evidence.push_back(std::move(e));
+    }
+    return o;
+  }
+
+  Outcome operator()(const detail::FileRule& r) {
+    std::vector<std::string> targets;
+    if (is_glob(r.path)) {
+      const auto* m = c_.snap.glob(r.path);
+      if (!m) return Outcome::error(r.path + " was not collected");
+      targets = *m;
+      if (targets.empty()) {
+        if (!r.exists) return Outcome::pass("no file matches " + r.path);
+        return missing_outcome(r.missing, "no file matches " + r.path);
+      }
+    } else {
+      targets.push_back(r.path);
+    }
+    Outcome o;
+    std::vector<std::string> bad, good;
+    bool any_error = false;
+    for (const auto& t : targets) {
+      const FileFact* f = c_.snap.file(t);
+      if (!f) {
+        any_error = true;
+        bad.push_back(t + " was not collected");
+        continue;
+      }
+      if (f->type == FileType::error) {
+        any_error = true;
+        bad.push_back(t + ": " + f->error);
+        continue;
+      }
+      if (!r.exists) {
+        if (f->exists() || f->is_symlink) bad.push_back(t + " exists");
+        else good.push_back(t + " does not exist");
+        continue;
+      }
+      if (!f->exists() && !(r.type == "symlink" && f->is_symlink)) {
+        Outcome m = missing_outcome(r.missing, t + " does not exist");
+        if (m.kind == ResultKind::pass) good.push_back(m.evidence[0]);
+        else if (m.kind == ResultKind::error) { any_error = true; bad.push_back(m.evidence[0]); }
+        else bad.push_back(m.evidence[0]);
+        continue;
+      }
+      std::string seen = describe_file(*f);
+      std::vector<std::string> why;
+      if (r.type) {
+        bool ok = (*r.type == "symlink") ? f->is_symlink
+                  : (*r.type == "file")  ? f->type == FileType::regular
+                  : (*r.type == "directory") ? f->type == FileType::directory
+                                             : f->type == FileType::other;
+        if (!ok) why.push_back("not a " + *r.type);
+      }
+      if (!r.owners.empty() && !id_matches(r.owners, f->uid, true)) why.push_back("owner should be " + util::join(r.owners, " or "));
+      if (!r.groups.empty() && !id_matches(r.groups, f->gid, false)) why.push_back("group should be " + util::join(r.groups, " or "));
+      if (r.mode_max && (f->mode & ~*r.mode_max & 07777)) why.push_back("mode should be at most " + util::format_mode(*r.mode_max));
+      if (r.mode_exact && (f->mode & 07777) != *r.mode_exact) why.push_back("mode should be " + util::format_mode(*r.mode_exact));
+      if (why.empty()) good.push_back(seen);
+      else bad.push_back(seen + " (" + util::join(why, "; ") + ")");
+    }
+    if (!bad.empty()) {
+      o.kind = any_error ? ResultKind::error : ResultKind::fail;
+      // An error only stands when nothing plainly failed.
+      if (any_error && std::any_of(bad.begin(), bad.end(), [](const std::string& s) { return s.find(" should be ") != std::string::npos || s.ends_with(" exists"); }))
+        o.kind = ResultKind::fail;
+      add_limited(o, std::move(bad));
+      return o;
+    }
+    o.kind = ResultKind::pass;
+    add_limited(o, std::move(good));
+    return o;
+  }
+
+  Outcome operator()(const detail::ContentRule& r) {
+    std::vector<std::string> files;
+    std::vector<std::string> errors;
+    for (const auto& p : r.paths) {
+      if (is_glob(p)) {
+        bool collected = false;
+        auto m = c_.source.glob(p, collected);
+        if (!collected) errors.push_back(p + " was not collected");
+        files.insert(files.end(), m.begin(), m.end());
+      } else {
+        files.push_back(p);
+      }
+    }
+    std::vector<std::pair<std::string, std::string_view>> texts;
+    for (const auto& f : files) {
+      FileText ft = c_.source.text(f);
+      if (ft.status == FileText::Status::ok) texts.emplace_back(f, ft.text);
+      else if (ft.status == FileText::Status::unreadable) errors.push_back(f + " could not be read: " + ft.reason);
+      else if (ft.status == FileText::Status::not_collected) errors.push_back(f + " was not collected");
+    }
+    if (!errors.empty()) {
+      Outcome o = Outcome::error("");
+      o.evidence.clear();
+      add_limited(o, std::move(errors));
+      return o;
+    }
+    if (texts.empty()) return missing_outcome(r.missing, util::join(r.paths, ", ") + ": no such file");
+    using Op = detail::ContentRule::Op;
+    std::vector<std::string> hits;
+    for (const auto& [file, text] : texts) {
+      for (const auto& line : c_.lines(file, text)) {
+        std::string_view t = util::trim(line.text);
+        if (t.empty()) continue;
+        if (!r.comment.empty() && t.starts_with(r.comment)) continue;
+        bool m = r.regex.search(line.text);
+        if (r.op == Op::present && m) return Outcome::pass(at(file, line.number) + ": " + util::clip(t));
+        if (r.op == Op::absent && m) hits.push_back(at(file, line.number) + ": " + util::clip(t));
+        if (r.op == Op::every_line && !m) {
+          return Outcome::fail(at(file, line.number) + ": " + util::clip(t) + " (does not match /" + r.regex.pattern() + "/)");
+        }
+      }
+    }
+    std::string where = files.size() == 1 ? files[0] : util::join(r.paths, ", ");
+    if (r.op == Op::present) return Outcome::fail("no line matching /" + r.regex.pattern() + "/ in " + where);
+    if (r.op == Op::every_line) return Outcome::pass("every line of " + where + " matches /" + r.regex.pattern() + "/");
+    if (hits.empty()) return Outcome::pass("no line matching /" + r.regex.pattern() + "/ in " + where);
+    Outcome o;
+    o.kind = ResultKind::fail;
+    add_limited(o, std::move(hits));
+    return o;
+  }
+
+  Outcome operator()(const detail::SshdRule& r) {
+    const auto& cfg = c_.sshd();
+    if (cfg.incomplete) return Outcome::error("sshd configuration incomplete: " + util::join(cfg.problems, "; "));
+    if (!cfg.found) return Outcome::error(std::string(detail::paths::kSshdConfig) + " does not exist");
+    static const std::set<std::string, std::less<>> kLists{"ciphers", "macs", "kexalgorithms", "hostkeyalgorithms",
+                                                           "pubkeyacceptedalgorithms", "casignaturealgorithms"};
+    static const std::set<std::string, std::less<>> kCumulative{"allowusers", "allowgroups", "denyusers", "denygroups",
+                                                                "acceptenv"};
+    std::string value;
+    std::string where;
+    auto it = cfg.values.find(r.key_lower);
+    if (it != cfg.values.end() && !it->second.empty()) {
+      const auto& first = it->second.front();
+      where = at(first.file, first.line) + ": " + r.key + " " + first.value;
+      if (kCumulative.count(r.key_lower)) {
+        std::vector<std::string> all;
+        for (const auto& v : it->second) all.push_back(v.value);
+        value = util::join(all, " ");
+      } else {
+        value = first.value;
+      }
+      if (kLists.count(r.key_lower)) value = parse::sshd_effective_list(r.key_lower, value);
+    } else {
+      auto def = parse::sshd_default(r.key_lower);
+      value = def ? std::string(*def) : std::string();
+      where = r.key + " not set" + (def ? " (default: " + (def->empty() ? std::string("none") : util::clip(*def, 80)) + ")" : "");
+    }
+    std::string why = r.test.check(value);
+    Outcome o = why.empty() ? Outcome::pass(where) : Outcome::fail(where + " (" + why + ")");
+    if (auto m = cfg.match_values.find(r.key_lower); m != cfg.match_values.end() && !m->second.empty())
+      o.note("also set inside a Match block at " + at(m->second.front().file, m->second.front().line) + ": " + m->second.front().value);
+    return o;
+  }
+
+  Outcome value_outcome(const detail::ValueTest& test, const std::optional<parse::KeyValue>& kv, const std::string& file,
+                        const std::string& key, const std::optional<std::string>& def) {
+    if (kv) {
+      std::string where = at(file.empty() ? "?" : file, kv->line) + ": " + kv->key + " " + kv->value;
+      std::string why = test.check(kv->value);
+      return why.empty() ? Outcome::pass(where) : Outcome::fail(where + " (" + why + ")");
+    }
+    if (def) {
+      std::string why = test.check(*def);
+      std::string where = key + " not set (default " + *def + ")";
+      return why.empty() ? Outcome::pass(where) : Outcome::fail(where + " (" + why + ")");
+    }
+    return Outcome::fail(key + " is not set (" + test.describe() + " required)");
+  }
+
+  Outcome operator()(const detail::LoginDefsRule& r) {
+    const auto& p = c_.login_defs();
+    if (!p.available && p.problem.find("does not exist") == std::string::npos) return Outcome::error(p.problem);
+    std::optional<parse::KeyValue> last;
+    for (const auto& kv : p.value) {
+      if (kv.key == r.key) last = kv;  // login.defs: a later line overrides an earlier one
+    }
+    Outcome o = value_outcome(r.test, last, p.file, r.key, r.default_value);
+    if (!p.available) o.note(p.problem);
+    return o;
+  }
+
+  Outcome operator()(const detail::ConfigValueRule& r) {
+    std::vector<std::string> files;
+    std::vector<std::string> errors;
+    for (const auto& p : r.paths) {
+      if (is_glob(p)) {
+        bool collected = false;
+        auto m = c_.source.glob(p, collected);
+        if (!collected) errors.push_back(p + " was not collected");
+        files.insert(files.end(), m.begin(), m.end());
+      } else {
+        files.push_back(p);
+      }
+    }
+    std::optional<parse::KeyValue> chosen;
+    std::string chosen_file;
+    for (const auto& f : files) {
+      const auto& kvs = c_.key_values(f, r.separator);
+      if (!kvs.available) {
+        if (kvs.problem.find("does not exist") == std::string::npos) errors.push_back(kvs.problem);
+        continue;
+      }
+      for (const auto& kv : kvs.value) {
+        if (!util::iequals(kv.key, r.key)) continue;
+        if (r.section && !util::iequals(kv.section, *r.section)) continue;
+        if (r.first_wins && chosen) continue;
+        chosen = kv;
+        chosen_file = f;
+      }
+    }
+    if (!errors.empty()) return Outcome::error(util::join(errors, "; "));
+    Outcome o = value_outcome(r.test, chosen, chosen_file, r.key, r.default_value);
+    if (!chosen && !r.default_value) o.evidence.back() += " in " + util::join(r.paths, ", ");
+    return o;
+  }
+
+  Outcome operator()(const detail::SysctlRule& r) {
+    using Scope = detail::SysctlRule::Scope;
+    Outcome o;
+    o.kind = ResultKind::pass;
+    bool checked = false;
+    if (r.scope != Scope::persistent) {
+      const FileFact* procsys = c_.snap.file(detail::paths::kProcSys);
+      if (!procsys || !procsys->exists()) {
+        if (r.scope == Scope::runtime) return Outcome::error("runtime kernel parameters are not available (no /proc/sys)");
+        o.note("runtime value not available (no /proc/sys)");
+      } else {
+        checked = true;
+        std::string path = parse::sysctl_proc_path(r.key);
+        FileText ft = c_.source.text(path);
+        if (ft.status == FileText::Status::ok) {
+          std::string value = normalize_ws(ft.text);
+          std::string why = r.test.check(value);
+          if (!why.empty()) {
+            o.kind = ResultKind::fail;
+            o.note("running: " + r.key + " = " + value + " (" + why + ")");
+          } else {
+            o.note("running: " + r.key + " = " + value);
+          }
+        } else if (ft.status == FileText::Status::missing) {
+          o.kind = ResultKind::fail;
+          o.note("running: " + r.key + " does not exist on this kernel");
+        } else {
+          return Outcome::error(path + " could not be read" + (ft.reason.empty() ? "" : ": " + ft.reason));
+        }
+      }
+    }
+    if (r.scope != Scope::runtime) {
+      const auto& p = c_.sysctl();
+      if (!p.available) return Outcome::error(p.problem);
+      checked = true;
+      auto it = p.value.find(r.key);
+      if (it == p.value.end()) {
+        o.kind = ResultKind::fail;
+        o.note("persistent: " + r.key + " is not set in any sysctl configuration file");
+      } else {
+        std::string why = r.test.check(it->second.value);
+        std::string where = at(it->second.file, it->second.line) + ": " + r.key + " = " + it->second.value;
+        if (!why.empty()) {
+          o.kind = ResultKind::fail;
+          o.note(where + " (" + why + ")");
+        } else {
+          o.note(where);
+        }
+      }
+    }
+    if (!checked) o.kind = ResultKind::error;
+    return o;
+  }
+
+  Outcome operator()(const detail::ModprobeRule& r) {
+    Outcome o;
+    o.kind = ResultKind::pass;
+    if (r.not_loadable || r.blacklisted) {
+      const auto& p = c_.modprobe();
+      if (!p.available) return Outcome::error(p.problem);
+      if (r.not_loadable) {
+        auto it = p.value.install.find(r.module);
+        if (it != p.value.install.end() && parse::install_disables(it->second.command)) {
+          o.note(at(it->second.file, it->second.line) + ": install " + r.module + " " + it->second.command);
+        } else {
+          o.kind = ResultKind::fail;
+          o.note(it == p.value.install.end() ? "no 'install " + r.module + " /bin/false' line in modprobe.d"
+                                             : at(it->second.file, it->second.line) + ": install " + r.module + " " +
+                                                   it->second.command + " (still loads)");
+        }
+      }
+      if (r.blacklisted) {
+        auto it = p.value.blacklist.find(r.module);
+        if (it != p.value.blacklist.end()) {
+          o.note(at(it->second.file, it->second.line) + ": blacklist " + r.module);
+        } else {
+          o.kind = ResultKind::fail;
+          o.note("no 'blacklist " + r.module + "' line in modprobe.d");
+        }
+      }
+    }
+    if (r.not_loaded) {
+      const auto& m = c_.loaded_modules();
+      if (m.available) {
+        if (m.value.count(r.module)) {
+          o.kind = ResultKind::fail;
+          o.note(r.module + " is loaded now (/proc/modules)");
+        } else {
+          o.note(r.module + " is not loaded");
+        }
+      } else if (m.problem.find("does not exist") != std::string::npos) {
+        o.note("loaded modules not available (no /proc/modules)");
+      } else {
+        return Outcome::error(m.problem);
+      }
+    }
+    return o;
+  }
+
+  Outcome operator()(const detail::MountRule& r) {
+    const auto& rt = c_.runtime_mounts();
+    const auto& fs = c_.fstab();
+    bool rt_missing = !rt.available && rt.problem.find("does not exist") != std::string::npos;
+    bool fs_missing = !fs.available && fs.problem.find("does not exist") != std::string::npos;
+    if (!rt.available && !rt_missing) return Outcome::error(rt.problem);
+    if (!fs.available && !fs_missing) return Outcome::error(fs.problem);
+    const parse::MountEntry* live = rt.available ? parse::find_mount(rt.value, r.path) : nullptr;
+    const parse::MountEntry* boot = fs.available ? parse::find_mount(fs.value, r.path) : nullptr;
+    Outcome o;
+    o.kind = ResultKind::pass;
+    auto describe_entry = [](const std::string& file, const parse::MountEntry& e) {
+      return at(file, e.line) + ": " + e.source + " on " + e.target + " type " + e.fstype + " (" + [&] {
+        std::vector<std::string> opts(e.options.begin(), e.options.end());
+        return util::join(opts, ",");
+      }() + ")";
+    };
+    bool separate = live || (rt_missing && boot);
+    if (r.separate) {
+      if (!separate) {
+        return Outcome::fail(r.path + " is not a separate file system" +
+                             std::string(rt_missing ? " (no entry in /etc/fstab)" : " (not in /proc/mounts)"));
+      }
+    } else if (!live && !boot) {
+      return Outcome::na(r.path + " is not a separate file system");
+    }
+    for (auto [file, e] : {std::pair{std::string(detail::paths::kProcMounts), live},
+                           std::pair{std::string(detail::paths::kFstab), boot}}) {
+      if (!e) continue;
+      std::vector<std::string> missing, present;
+      for (const auto& opt : r.options) {
+        if (!e->has_option(opt)) missing.push_back(opt);
+      }
+      for (const auto& opt : r.options_absent) {
+        if (e->has_option(opt)) present.push_back(opt);
+      }
+      std::string d = describe_entry(file, *e);
+      if (!missing.empty()) d += " lacks " + util::join(missing, ",");
+      if (!present.empty()) d += (missing.empty() ? " has " : ", has ") + util::join(present, ",");
+      if (!missing.empty() || !present.empty()) o.kind = ResultKind::fail;
+      o.note(d);
+    }
+    return o;
+  }
+
+  Outcome operator()(const detail::PamRule& r) {
+    std::vector<std::string> files;
+    if (is_glob(r.path)) {
+      bool collected = false;
+      files = c_.source.glob(r.path, collected);
+      if (!collected) return Outcome::error(r.path + " was not collected");
+      if (files.empty()) return Outcome::fail("no file matches " + r.path);
+    } else {
+      files.push_back(r.path);
+    }
+    Outcome o;
+    o.kind = ResultKind::pass;
+    std::string what = (r.type.empty() ? std::string() : r.type + " ") + r.module;
+    for (const auto& f : files) {
+      const auto& stack = c_.pam(f);
+      if (stack.incomplete) return Outcome::error(f + ": " + util::join(stack.problems, "; "));
+      std::vector<const parse::PamLine*> hits;
+      for (const auto& l : stack.lines) {
+        if ((r.type.empty() || l.type == r.type) && l.module_name() == r.module) hits.push_back(&l);
+      }
+      if (!r.present) {
+        for (const auto* l : hits) {
+          o.kind = ResultKind::fail;
+          o.note(at(l->file, l->line) + ": " + l->type + " " + l->control + " " + l->module);
+        }
+        if (hits.empty()) o.note("no " + what + " line in " + f);
+        continue;
+      }
+      if (hits.empty()) {
+        o.kind = ResultKind::fail;
+        std::string why = stack.problems.empty() ? "" : " (" + util::join(stack.problems, "; ") + ")";
+        o.note("no " + what + " line in " + f + why);
+        continue;
+      }
+      for (const auto* l : hits) {
+        std::vector<std::string> why;
+        for (const auto& a : r.args_include) {
+          if (!l->find_arg(a)) why.push_back("lacks " + a);
+        }
+        for (const auto& a : r.args_exclude) {
+          if (const auto* found = l->find_arg(a)) why.push_back("has " + *found);
+        }
+        if (!r.arg.empty()) {
+          if (!l->find_arg(r.arg)) {
+            why.push_back("no " + r.arg + "= argument");
+          } else {
+            std::string w = r.arg_test.check(l->arg_value(r.arg));
+            if (!w.empty()) why.push_back(r.arg + ": " + w);
+          }
+        }
+        std::string seen = at(l->file, l->line) + ": " + l->type + " " + l->control + " " + l->module;
+        for (const auto& a : l->args) seen += " " + a;
+        if (!why.empty()) {
+          o.kind = ResultKind::fail;
+          o.note(util::clip(seen, 140) + " (" + util::join(why, "; ") + ")");
+        } else {
+          o.note(util::clip(seen, 140));
+        }
+      }
+    }
+    return o;
+  }
+
+  Outcome operator()(const detail::OsReleaseRule& r) {
+    const auto& p = c_.os_release();
+    if (!p.available) return Outcome::error(p.problem);
+    auto it = p.value.find(r.key);
+    if (it == p.value.end()) return Outcome::fail(r.key + " is not set in " + p.file);
+    std::string why = r.test.check(it->second);
+    std::string where = p.file + ": " + r.key + "=" + it->second;
+    return why.empty() ? Outcome::pass(where) : Outcome::fail(where + " (" + why + ")");
+  }
+
+  Outcome operator()(const detail::PackageRule& r) {
+    const auto& p = c_.dpkg();
+    if (!p.available) return Outcome::error("package database: " + p.problem);
+    std::vector<std::string> present;
+    Outcome o;
+    for (const auto& name : r.names) {
+      const auto* pkg = p.value.find(name);
+      if (!pkg || !pkg->present) continue;
+      std::string seen = at(p.file, pkg->line) + ": " + pkg->name + " " + pkg->version + " installed";
+      if (!r.installed) {
+        present.push_back(seen);
+        continue;
+      }
+      if (r.version_op.empty()) return Outcome::pass(seen);
+      int c = compare_debian_versions(pkg->version, r.version);
+      bool ok = r.version_op == "<"    ? c < 0
+                : r.version_op == "<=" ? c <= 0
+                : r.version_op == "="  ? c == 0
+                : r.version_op == "!=" ? c != 0
+                : r.version_op == ">=" ? c >= 0
+                                       : c > 0;
+      if (ok) return Outcome::pass(seen + " (" + r.version_op + " " + r.version + ")");
+      present.push_back(seen + " (needs " + r.version_op + " " + r.version + ")");
+    }
+    if (!r.installed) {
+      if (present.empty()) return Outcome::pass(util::join(r.names, ", ") + " not installed");
+      o.kind = ResultKind::fail;
+      add_limited(o, std::move(present));
+      return o;
+    }
+    if (!present.empty()) {
+      o.kind = ResultKind::fail;
+      add_limited(o, std::move(present));
+      return o;
+    }
+    return Outcome::fail(util::join(r.names, " or ") + " not installed");
+  }
+
+  Outcome operator()(const detail::ServiceRule& r) {
+    Outcome o;
+    o.kind = ResultKind::pass;
+    for (const auto& unit : r.units) {
+      std::string state, where;
+      bool masked = false, exists = false, enabled = false, not_collected = false;
+      for (const auto& dir : detail::paths::unit_dirs()) {
+        const FileFact* f = c_.snap.file(dir + "/" + unit);
+        if (!f) {
+          not_collected = true;
+          continue;
+        }
+        if (f->is_symlink && f->link_target == "/dev/null" && (dir.starts_with("/etc/") || dir.starts_with("/run/"))) {
+          masked = true;
+          where = dir + "/" + unit + " -> /dev/null";
+          break;
+        }
+        if (f->exists() && where.empty()) {
+          exists = true;
+          where = dir + "/" + unit;
+        }
+        for (const char* kind : {"/*.wants/", "/*.requires/"}) {
+          const auto* links = c_.snap.glob(dir + kind + unit);
+          if (!links) {
+            not_collected = true;
+            continue;
+          }
+          if (!links->empty() && !enabled) {
+            enabled = true;
+            where = links->front();
+          }
+        }
+      }
+      if (not_collected && !masked && !exists && !enabled) return Outcome::error("unit files for " + unit + " were not collected");
+      state = masked ? "masked" : enabled ? "enabled" : exists ? "disabled" : "absent";
+      bool ok = std::find(r.allowed.begin(), r.allowed.end(), state) != r.allowed.end();
+      std::string seen = unit + " is " + state + (where.empty() ? "" : " (" + where + ")");
+      if (!ok) {
+        o.kind = ResultKind::fail;
+        seen += " (should be " + util::join(r.allowed, " or ") + ")";
+      }
+      o.note(seen);
+    }
+    return o;
+  }
+
+  Outcome operator()(const detail::AccountsRule& r) {
+    const std::string& prop = r.property;
+    auto exempt = [&](const std::string& name) { return std::find(r.exempt.begin(), r.exempt.end(), name) != r.exempt.end(); };
+    const bool needs_shadow = prop == "no_empty_passwords" || prop == "root_password_set" || prop == "shadow_field" ||
+                              prop == "no_future_password_change";
+    const bool needs_group = prop == "gid0_only_root_group" || prop == "unique_gids" || prop == "unique_group_names" ||
+                             prop == "primary_groups_exist" || prop == "shadow_group_empty";
+    const bool needs_passwd = !(prop == "no_empty_passwords" || prop == "shadow_field" || prop == "no_future_password_change" ||
+                                prop == "root_password_set" || prop == "gid0_only_root_group" || prop == "unique_gids" ||
+                                prop == "unique_group_names");
+    const auto& pw = c_.passwd();
+    const auto& sh = c_.shadow();
+    const auto& gr = c_.group();
+    if (needs_passwd && !pw.available) return Outcome::error(pw.problem);
+    if (needs_shadow && !sh.available) return Outcome::error(sh.problem);
+    if (needs_group && !gr.available) return Outcome::error(gr.problem);
+
+    std::vector<std::string> bad;
+    std::string ok_note;
+    auto pw_at = [&](const parse::PasswdEntry& e) { return at(detail::paths::kPasswd, e.line) + ": " + e.name; };
+    auto sh_at = [&](const parse::ShadowEntry& e) { return at(detail::paths::kShadow, e.line) + ": " + e.name; };
+    auto gr_at = [&](const parse::GroupEntry& e) { return at(detail::paths::kGroup, e.line) + ": " + e.name; };
+
+    if (prop == "uid0_only_root") {
+      for (const auto& e : pw.value.entries)
+        if (e.uid == 0 && e.name != "root" && !exempt(e.name)) bad.push_back(pw_at(e) + " has UID 0");
+      ok_note = "only root has UID 0";
+    } else if (prop == "gid0_only_root_user") {
+      static const std::set<std::string> allowed{"root", "sync", "shutdown", "halt", "operator"};
+      for (const auto& e : pw.value.entries)
+        if (e.gid == 0 && !allowed.count(e.name) && !exempt(e.name)) bad.push_back(pw_at(e) + " has primary GID 0");
+      ok_note = "no user but root has primary GID 0";
+    } else if (prop == "gid0_only_root_group") {
+      for (const auto& e : gr.value.entries)
+        if (e.gid == 0 && e.name != "root" && !exempt(e.name)) bad.push_back(gr_at(e) + " has GID 0");
+      ok_note = "only group root has GID 0";
+    } else if (prop == "passwords_shadowed") {
+      for (const auto& e : pw.value.entries)
+        if (e.password != "x" && !exempt(e.name)) bad.push_back(pw_at(e) + " keeps its password in /etc/passwd");
+      ok_note = "every account's password is in /etc/shadow";
+    } else if (prop == "no_empty_passwords") {
+      for (const auto& e : sh.value.entries)
+        if (e.hash.empty() && !exempt(e.name)) bad.push_back(sh_at(e) + " has an empty password");
+      ok_note = "no account has an empty password";
+    } else if (prop == "unique_uids" || prop == "unique_user_names") {
+      std::map<std::string, std::vector<std::string>> seen;
+      for (const auto& e : pw.value.entries)
+        seen[prop == "unique_uids" ? std::to_string(e.uid) : e.name].push_back(e.name + " (line " + std::to_string(e.line) + ")");
+      for (const auto& [k, names] : seen)
+        if (names.size() > 1) bad.push_back((prop == "unique_uids" ? "UID " : "user name ") + k + " used by " + util::join(names, ", "));
+      ok_note = prop == "unique_uids" ? "UIDs are unique" : "user names are unique";
+    } else if (prop == "unique_gids" || prop == "unique_group_names") {
+      std::map<std::string, std::vector<std::string>> seen;
+      for (const auto& e : gr.value.entries)
+        seen[prop == "unique_gids" ? std::to_string(e.gid) : e.name].push_back(e.name + " (line " + std::to_string(e.line) + ")");
+      for (const auto& [k, names] : seen)
+        if (names.size() > 1) bad.push_back((prop == "unique_gids" ? "GID " : "group name ") + k + " used by " + util::join(names, ", "));
+      ok_note = prop == "unique_gids" ? "GIDs are unique" : "group names are unique";
+    } else if (prop == "primary_groups_exist") {
+      std::set<long long> gids;
+      for (const auto& g : gr.value.entries) gids.insert(g.gid);
+      for (const auto& e : pw.value.entries)
+        if (!gids.count(e.gid) && !exempt(e.name)) bad.push_back(pw_at(e) + " has primary GID " + std::to_string(e.gid) + ", not in /etc/group");
+      ok_note = "every primary group exists";
+    } else if (prop == "shadow_group_empty") {
+      for (const auto& g : gr.value.entries) {
+        if (g.name != "shadow") continue;
+        if (!g.members.empty()) bad.push_back(gr_at(g) + " has members " + util::join(g.members, ","));
+        for (const auto& e : pw.value.entries)
+          if (e.gid == g.gid) bad.push_back(pw_at(e) + " has shadow as primary group");
+      }
+      ok_note = "the shadow group has no members";
+    } else if (prop == "root_password_set") {
+      bool found = false;
+      for (const auto& e : sh.value.entries) {
+        if (e.name != "root") continue;
+        found = true;
+        if (e.hash.empty()) bad.push_back(sh_at(e) + " has no password at all");
+        else ok_note = sh_at(e) + (e.has_usable_password() ? " has a password" : " is locked");
+      }
+      if (!found) bad.push_back("root has no entry in /etc/shadow");
+    } else if (prop == "shadow_field") {
+      int counted = 0;
+      for (const auto& e : sh.value.entries) {
+        if (!e.has_usable_password() || exempt(e.name)) continue;
+        ++counted;
+        const std::optional<long long>& v = r.field == "min_days" ? e.min_days
+                                           : r.field == "max_days" ? e.max_days
+                                           : r.field == "warn_days" ? e.warn_days
+                                                                    : e.inactive_days;
+        if (!v) {
+          bad.push_back(sh_at(e) + ": " + r.field + " not set");
+          continue;
+        }
+        std::string why = r.test.check(std::to_string(*v));
+        if (!why.empty()) bad.push_back(sh_at(e) + ": " + r.field + " " + std::to_string(*v) + " (" + why + ")");
+      }
+      ok_note = std::to_string(counted) + " account(s) with a password: " + r.field + " " + r.test.describe();
+    } else if (prop == "no_future_password_change") {
+      auto today = c_.today();
+      if (!today) return Outcome::error("collection time unknown: cannot tell future dates");
+      for (const auto& e : sh.value.entries)
+        if (e.last_change && *e.last_change > *today && !exempt(e.name))
+          bad.push_back(sh_at(e) + " last changed its password in the future (day " + std::to_string(*e.last_change) + ")");
+      ok_note = "no password change date lies in the future";
+    } else if (prop == "system_accounts_no_login") {
+      long long uid_min = 1000;
+      const auto& ld = c_.login_defs();
+      for (const auto& kv : ld.value)
+        if (kv.key == "UID_MIN") uid_min = util::parse_int(kv.value).value_or(uid_min);
+      static const std::set<std::string> allowed{"root", "sync", "shutdown", "halt", "nfsnobody"};
+      static const std::set<std::string> nologin{"/usr/sbin/nologin", "/sbin/nologin", "/bin/false", "/usr/bin/false"};
+      for (const auto& e : pw.value.entries) {
+        if ((e.uid >= uid_min && e.uid != 65534) || allowed.count(e.name) || exempt(e.name)) continue;
+        if (!nologin.count(e.shell)) bad.push_back(pw_at(e) + " (UID " + std::to_string(e.uid) + ") has login shell " + e.shell);
+      }
+      ok_note = "system accounts (UID < " + std::to_string(uid_min) + ") have no login shell";
+    }
+    if (!bad.empty()) {
+      Outcome o;
+      o.kind = ResultKind::fail;
+      add_limited(o, std::move(bad));
+      return o;
+    }
+    return Outcome::pass(ok_note);
+  }
+
+ private:
+  std::string describe_file(const FileFact& f) {
+    std::string s = f.path;
+    if (f.is_symlink) s += " -> " + f.link_target;
+    s += ": " + std::string(f.type == FileType::directory ? "directory" : f.type == FileType::regular ? "file" : "special") +
+         " " + c_.user_name(f.uid) + ":" + c_.group_name(f.gid) + " " + util::format_mode(f.mode);
+    return s;
+  }
+
+  bool id_matches(const std::vector<std::string>& allowed, std::uint32_t id, bool user) {
+    for (const auto& a : allowed) {
+      if (auto n = util::parse_int(a)) {
+        if (*n == id) return true;
+        continue;
+      }
+      auto resolved = user ? c_.uid_of(a) : c_.gid_of(a);
+      if (resolved && *resolved == id) return true;
+    }
+    return false;
+  }
+
+  static std::string normalize_ws(std::string_view s) {
+    std::string out;
+    for (auto w : util::split_ws(util::trim(s))) {
+      if (!out.empty()) out += ' ';
+      out.append(w);
+    }
+    return out;
+  }
+
+  HostFacts::Cache& c_;
+};
+
+Outcome applicability(HostFacts::Cache& c, const detail::Applicability& a) {
+  if (!a.os.empty() || !a.os_versions.empty()) {
+    const auto& osr = c.os_release();
+    if (!osr.available) return Outcome::error("cannot tell the operating system: " + osr.problem);
+    auto get = [&](const char* k) {
+      auto it = osr.value.find(k);
+      return it == osr.value.end() ? std::string() : it->second;
+    };
+    std::string id = get("ID"), like = get("ID_LIKE"), version = get("VERSION_ID");
+    if (!a.os.empty()) {
+      std::vector<std::string_view> ids{id};
+      for (auto w : util::split_ws(like)) ids.push_back(w);
+      bool hit = std::any_of(a.os.begin(), a.os.end(), [&](const std::string& want) {
+        return std::find(ids.begin(), ids.end(), want) != ids.end();
+      });
+      if (!hit) return Outcome::na("operating system is " + (id.empty() ? std::string("unknown") : id) + ", check applies to " + util::join(a.os, ", "));
+    }
+    if (!a.os_versions.empty() && std::find(a.os_versions.begin(), a.os_versions.end(), version) == a.os_versions.end())
+      return Outcome::na("operating system version is " + version + ", check applies to " + util::join(a.os_versions, ", "));
+  }
+  if (!a.packages.empty()) {
+    const auto& db = c.dpkg();
+    if (!db.available) return Outcome::na("no package database (" + db.problem + ")");
+    bool any = std::any_of(a.packages.begin(), a.packages.end(), [&](const std::string& n) {
+      const auto* p = db.value.find(n);
+      return p && p->present;
+    });
+    if (!any) return Outcome::na(util::join(a.packages, " or ") + " not installed");
+  }
+  for (const auto& f : a.files) {
+    const FileFact* ff = c.snap.file(f);
+    if (!ff) return Outcome::error(f + " was not collected");
+    if (ff->type == FileType::error) return Outcome::error(f + ": " + ff->error);
+    if (!ff->exists()) return Outcome::na(f + " does not exist");
+  }
+  return Outcome::pass("");
+}
+
+}  // namespace
+
+HostFacts::HostFacts(const Snapshot& snapshot) : snapshot_(&snapshot), cache_(std::make_unique<Cache>(snapshot)) {}
+HostFacts::~HostFacts() = default;
+const Snapshot& HostFacts::snapshot() const noexcept { return *snapshot_; }
+
+CheckResult evaluate_check(const HostFacts& facts, const Check& check) {
+  CheckResult res;
+  res.check_id = check.id;
+  res.title = check.title;
+  res.severity = check.severity;
+  res.check = &check;
+  HostFacts::Cache& cache = facts.cache();
+  if (check.applies) {
+    Outcome a = applicability(cache, *check.applies);
+    if (a.kind != ResultKind::pass) {
+      res.result = a.kind;
+      res.evidence = util::join(a.evidence, "\n");
+      return res;
+    }
+  }
+  if (!check.rule) {
+    res.result = ResultKind::error;
+    res.evidence = "check has no rule";
+    return res;
+  }
+  Outcome o = Evaluator(cache).eval(*check.rule);
+  res.result = o.kind;
+  res.evidence = util::join(o.evidence, "\n");
+  return res;
+}
+
+HostReport evaluate(const HostFacts& facts, const Selection& selection) {
+  HostReport rep;
+  const Snapshot& snap = facts.snapshot();
+  rep.host = snap.host;
+  if (!snap.errors.empty()) {
+    rep.state = "partial";
+    rep.state_detail = util::join(snap.errors, "; ");
+  }
+  rep.results.reserve(selection.items.size());
+  for (const auto& item : selection.items) {
+    CheckResult r;
+    if (item.check) {
+      r = evaluate_check(facts, *item.check);
+    } else if (item.entry && !item.entry->manual.empty()) {
+      r.result = ResultKind::manual;
+      r.title = item.entry->title;
+      r.evidence = item.entry->manual;
+      r.severity = Severity::info;
+    } else {
+      r.result = ResultKind::error;
+      r.check_id = item.entry ? item.entry->check_id : std::string();
+      r.evidence = "check not found in the loaded content";
+    }
+    if (item.entry) r.section = item.entry->section;
+    rep.results.push_back(std::move(r));
+  }
+  rep.summary = summarize(rep.results);
+  return rep;
+}
+
+HostReport evaluate(const Snapshot& snapshot, const Selection& selection) {
+  HostFacts facts(snapshot);
+  return evaluate(facts, selection);
+}
+
+Summary summarize(const std::vector<CheckResult>& results) {
+  Summary s;
+  long long good = 0, counted = 0;
+  for (const auto& r : results) {
+    int w = severity_weight(r.severity);
+    switch (r.result) {
+      case ResultKind::pass: ++s.pass; good += w; counted += w; break;
+      case ResultKind::fail:
+        ++s.fail;
+        ++s.fail_by_severity[static_cast<int>(r.severity)];
+        counted += w;
+        break;
+      case ResultKind::error: ++s.error; counted += w; break;
+      case ResultKind::not_applicable: ++s.not_applicable; break;
+      case ResultKind::manual: ++s.manual; break;
+    }
+  }
+  s.score = counted == 0 ? 100.0 : 100.0 * static_cast<double>(good) / static_cast<double>(counted);
+  return s;
+}
+
+}  // namespace fleetaudit

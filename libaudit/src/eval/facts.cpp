@@ -1,0 +1,230 @@
+#include "eval/facts.hpp"
+
+#include <algorithm>
+
+#include "content/rule.hpp"
+
+namespace fleetaudit {
+
+using parse::FileText;
+
+FileText SnapshotSource::text(std::string_view path) const {
+  FileText ft;
+  const FileFact* f = snap_.file(path);
+  if (!f) return ft;  // not collected
+  if (f->type == FileType::error) {
+    ft.status = FileText::Status::unreadable;
+    ft.reason = f->error;
+    return ft;
+  }
+  if (!f->exists()) {
+    ft.status = FileText::Status::missing;
+    return ft;
+  }
+  if (!f->content_error.empty()) {
+    ft.status = FileText::Status::unreadable;
+    ft.reason = f->content_error;
+    return ft;
+  }
+  if (!f->has_content) return ft;
+  ft.status = FileText::Status::ok;
+  ft.text = f->content;
+  return ft;
+}
+
+std::vector<std::string> SnapshotSource::glob(std::string_view pattern, bool& collected) const {
+  const auto* m = snap_.glob(pattern);
+  collected = m != nullptr;
+  return m ? *m : std::vector<std::string>{};
+}
+
+template <class T, class F>
+const Parsed<T>& HostFacts::Cache::text_fact(std::optional<Parsed<T>>& slot, std::string_view path, F&& parse) {
+  if (slot) return *slot;
+  slot.emplace();
+  Parsed<T>& p = *slot;
+  p.file = std::string(path);
+  FileText ft = source.text(path);
+  switch (ft.status) {
+    case FileText::Status::ok:
+      p.value = parse(ft.text);
+      p.available = true;
+      break;
+    case FileText::Status::missing:
+      p.problem = std::string(path) + " does not exist";
+      break;
+    case FileText::Status::unreadable:
+      p.problem = std::string(path) + " could not be read: " + ft.reason;
+      break;
+    case FileText::Status::not_collected:
+      p.problem = std::string(path) + " was not collected";
+      break;
+  }
+  return p;
+}
+
+const Parsed<std::map<std::string, std::string>>& HostFacts::Cache::os_release() {
+  if (os_release_) return *os_release_;
+  // /etc/os-release wins; /usr/lib/os-release is the fallback the spec names.
+  auto primary = source.text(detail::paths::kOsRelease);
+  std::string_view path = primary.status == FileText::Status::missing ? detail::paths::kOsReleaseFallback
+                                                                        : detail::paths::kOsRelease;
+  return text_fact(os_release_, path, [](std::string_view t) { return parse::parse_os_release(t); });
+}
+
+const Parsed<parse::DpkgDatabase>& HostFacts::Cache::dpkg() {
+  return text_fact(dpkg_, detail::paths::kDpkgStatus, [](std::string_view t) { return parse::parse_dpkg_status(t); });
+}
+
+const parse::SshdConfig& HostFacts::Cache::sshd() {
+  if (!sshd_) sshd_ = parse::parse_sshd_config(source, detail::paths::kSshdConfig);
+  return *sshd_;
+}
+
+const Parsed<std::vector<parse::KeyValue>>& HostFacts::Cache::login_defs() {
+  return text_fact(login_defs_, detail::paths::kLoginDefs,
+                   [](std::string_view t) { return parse::parse_key_values(t, parse::KvSeparator::whitespace); });
+}
+
+const parse::PamStack& HostFacts::Cache::pam(const std::string& path) {
+  auto it = pam_.find(path);
+  if (it != pam_.end()) return it->second;
+  return pam_.emplace(path, parse::parse_pam(source, path)).first->second;
+}
+
+const Parsed<parse::PasswdFile>& HostFacts::Cache::passwd() {
+  return text_fact(passwd_, detail::paths::kPasswd, [](std::string_view t) { return parse::parse_passwd(t); });
+}
+const Parsed<parse::ShadowFile>& HostFacts::Cache::shadow() {
+  return text_fact(shadow_, detail::paths::kShadow, [](std::string_view t) { return parse::parse_shadow(t); });
+}
+const Parsed<parse::GroupFile>& HostFacts::Cache::group() {
+  return text_fact(group_, detail::paths::kGroup, [](std::string_view t) { return parse::parse_group(t); });
+}
+
+const std::vector<util::Line>& HostFacts::Cache::lines(const std::string& path, std::string_view text) {
+  auto it = lines_.find(path);
+  if (it != lines_.end()) return it->second;
+  return lines_.emplace(path, util::split_lines(text)).first->second;
+}
+
+const Parsed<std::map<std::string, parse::SysctlSetting, std::less<>>>& HostFacts::Cache::sysctl() {
+  if (sysctl_) return *sysctl_;
+  sysctl_.emplace();
+  auto& p = *sysctl_;
+  std::vector<std::string> present;
+  std::vector<std::string> problems;
+  for (const auto& dir : parse::sysctl_dirs()) {
+    bool collected = false;
+    for (auto& m : source.glob(dir + "/*.conf", collected)) present.push_back(m);
+    if (!collected) problems.push_back(dir + "/*.conf was not collected");
+  }
+  if (const FileFact* f = snap.file(parse::kSysctlConf); f && f->exists()) present.emplace_back(parse::kSysctlConf);
+  std::vector<parse::SysctlFile> files;
+  for (const auto& path : parse::sysctl_apply_order(present)) {
+    FileText ft = source.text(path);
+    if (ft.status == FileText::Status::ok) files.push_back({path, ft.text});
+    else if (ft.status != FileText::Status::missing) problems.push_back(path + " could not be read" + (ft.reason.empty() ? "" : ": " + ft.reason));
+  }
+  p.value = parse::parse_sysctl(files);
+  p.available = problems.empty();
+  p.problem = util::join(problems, "; ");
+  return p;
+}
+
+const Parsed<parse::ModprobeConfig>& HostFacts::Cache::modprobe() {
+  if (modprobe_) return *modprobe_;
+  modprobe_.emplace();
+  auto& p = *modprobe_;
+  std::vector<std::string> present, problems;
+  for (const auto& dir : parse::modprobe_dirs()) {
+    bool collected = false;
+    for (auto& m : source.glob(dir + "/*.conf", collected)) present.push_back(m);
+    if (!collected) problems.push_back(dir + "/*.conf was not collected");
+  }
+  std::vector<parse::ModprobeFile> files;
+  for (const auto& path : parse::modprobe_apply_order(present)) {
+    FileText ft = source.text(path);
+    if (ft.status == FileText::Status::ok) files.push_back({path, ft.text});
+    else if (ft.status != FileText::Status::missing) problems.push_back(path + " could not be read" + (ft.reason.empty() ? "" : ": " + ft.reason));
+  }
+  p.value = parse::parse_modprobe(files);
+  p.available = problems.empty();
+  p.problem = util::join(problems, "; ");
+  return p;
+}
+
+const Parsed<std::set<std::string, std::less<>>>& HostFacts::Cache::loaded_modules() {
+  return text_fact(loaded_modules_, detail::paths::kProcModules, [](std::string_view t) { return parse::parse_proc_modules(t); });
+}
+
+const Parsed<std::vector<parse::MountEntry>>& HostFacts::Cache::runtime_mounts() {
+  return text_fact(runtime_mounts_, detail::paths::kProcMounts, [](std::string_view t) { return parse::parse_mounts(t); });
+}
+
+const Parsed<std::vector<parse::MountEntry>>& HostFacts::Cache::fstab() {
+  return text_fact(fstab_, detail::paths::kFstab, [](std::string_view t) { return parse::parse_mounts(t); });
+}
+
+const Parsed<std::vector<parse::KeyValue>>& HostFacts::Cache::key_values(const std::string& path, parse::KvSeparator sep) {
+  std::string key = path + (sep == parse::KvSeparator::equals ? "|=" : "|ws");
+  auto it = key_values_.find(key);
+  if (it != key_values_.end()) return it->second;
+  std::optional<Parsed<std::vector<parse::KeyValue>>> slot;
+  text_fact(slot, path, [sep](std::string_view t) { return parse::parse_key_values(t, sep, true); });
+  return key_values_.emplace(key, std::move(*slot)).first->second;
+}
+
+std::string HostFacts::Cache::user_name(std::uint32_t uid) {
+  const auto& p = passwd();
+  for (const auto& e : p.value.entries) {
+    if (e.uid == uid) return e.name;
+  }
+  return uid == 0 ? "root" : std::to_string(uid);
+}
+
+std::string HostFacts::Cache::group_name(std::uint32_t gid) {
+  const auto& g = group();
+  for (const auto& e : g.value.entries) {
+    if (e.gid == gid) return e.name;
+  }
+  return gid == 0 ? "root" : std::to_string(gid);
+}
+
+std::optional<std::uint32_t> HostFacts::Cache::uid_of(std::string_view name) {
+  for (const auto& e : passwd().value.entries) {
+    if (e.name == name) return static_cast<std::uint32_t>(e.uid);
+  }
+  if (name == "root") return 0;
+  return std::nullopt;
+}
+
+std::optional<std::uint32_t> HostFacts::Cache::gid_of(std::string_view name) {
+  for (const auto& e : group().value.entries) {
+    if (e.name == name) return static_cast<std::uint32_t>(e.gid);
+  }
+  if (name == "root") return 0;
+  return std::nullopt;
+}
+
+std::optional<long long> HostFacts::Cache::today() {
+  if (today_) return *today_;
+  // collected_at: "YYYY-MM-DDTHH:MM:SSZ" -> days since the epoch (civil calendar).
+  std::optional<long long> days;
+  const std::string& t = snap.collected_at;
+  auto y = t.size() >= 10 ? util::parse_int(std::string_view(t).substr(0, 4)) : std::nullopt;
+  auto m = t.size() >= 10 ? util::parse_int(std::string_view(t).substr(5, 2)) : std::nullopt;
+  auto d = t.size() >= 10 ? util::parse_int(std::string_view(t).substr(8, 2)) : std::nullopt;
+  if (y && m && d) {
+    long long yy = *y - (*m <= 2);
+    long long era = (yy >= 0 ? yy : yy - 399) / 400;
+    long long yoe = yy - era * 400;
+    long long doy = (153 * (*m + (*m > 2 ? -3 : 9)) + 2) / 5 + *d - 1;
+    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    days = era * 146097 + doe - 719468;
+  }
+  today_ = days;
+  return days;
+}
+
+}  // namespace fleetaudit

@@ -1,0 +1,98 @@
+#pragma once
+// Parsed views of a snapshot, built on first use and cached for the life of a
+// HostFacts. No I/O: everything comes from the snapshot.
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "fleetaudit/evaluate.hpp"
+#include "parse/accounts.hpp"
+#include "parse/dpkg_status.hpp"
+#include "parse/keyvalue.hpp"
+#include "parse/modprobe.hpp"
+#include "parse/mounts.hpp"
+#include "parse/pam.hpp"
+#include "parse/sshd_config.hpp"
+#include "parse/sysctl.hpp"
+#include "parse/text_source.hpp"
+#include "util/strings.hpp"
+
+namespace fleetaudit {
+
+/// A TextSource over a snapshot.
+class SnapshotSource final : public parse::TextSource {
+ public:
+  explicit SnapshotSource(const Snapshot& s) : snap_(s) {}
+  parse::FileText text(std::string_view path) const override;
+  std::vector<std::string> glob(std::string_view pattern, bool& collected) const override;
+
+ private:
+  const Snapshot& snap_;
+};
+
+/// A parsed fact with what went wrong getting it.
+template <class T>
+struct Parsed {
+  T value{};
+  bool available = false;  // the fact could be read
+  std::string problem;     // why not, or a note ("does not exist")
+  std::string file;        // where it came from
+};
+
+struct HostFacts::Cache {
+  explicit Cache(const Snapshot& s) : snap(s), source(s) {}
+
+  const Snapshot& snap;
+  SnapshotSource source;
+
+  const Parsed<std::map<std::string, std::string>>& os_release();
+  const Parsed<parse::DpkgDatabase>& dpkg();
+  const parse::SshdConfig& sshd();
+  const Parsed<std::vector<parse::KeyValue>>& login_defs();
+  const parse::PamStack& pam(const std::string& path);
+  const Parsed<parse::PasswdFile>& passwd();
+  const Parsed<parse::ShadowFile>& shadow();
+  const Parsed<parse::GroupFile>& group();
+  const std::vector<util::Line>& lines(const std::string& path, std::string_view text);
+  /// Persisted sysctl settings, and the files they came from.
+  const Parsed<std::map<std::string, parse::SysctlSetting, std::less<>>>& sysctl();
+  const Parsed<parse::ModprobeConfig>& modprobe();
+  const Parsed<std::set<std::string, std::less<>>>& loaded_modules();
+  const Parsed<std::vector<parse::MountEntry>>& runtime_mounts();
+  const Parsed<std::vector<parse::MountEntry>>& fstab();
+  const Parsed<std::vector<parse::KeyValue>>& key_values(const std::string& path, parse::KvSeparator sep);
+
+  /// uid/gid -> name through the host's own files (a root directory's, not ours).
+  std::string user_name(std::uint32_t uid);
+  std::string group_name(std::uint32_t gid);
+  std::optional<std::uint32_t> uid_of(std::string_view name);
+  std::optional<std::uint32_t> gid_of(std::string_view name);
+
+  /// Days since 1970-01-01 at collection time.
+  std::optional<long long> today();
+
+ private:
+  template <class T, class F>
+  const Parsed<T>& text_fact(std::optional<Parsed<T>>& slot, std::string_view path, F&& parse);
+
+  std::optional<Parsed<std::map<std::string, std::string>>> os_release_;
+  std::optional<Parsed<parse::DpkgDatabase>> dpkg_;
+  std::optional<parse::SshdConfig> sshd_;
+  std::optional<Parsed<std::vector<parse::KeyValue>>> login_defs_;
+  std::map<std::string, parse::PamStack, std::less<>> pam_;
+  std::optional<Parsed<parse::PasswdFile>> passwd_;
+  std::optional<Parsed<parse::ShadowFile>> shadow_;
+  std::optional<Parsed<parse::GroupFile>> group_;
+  std::map<std::string, std::vector<util::Line>, std::less<>> lines_;
+  std::optional<Parsed<std::map<std::string, parse::SysctlSetting, std::less<>>>> sysctl_;
+  std::optional<Parsed<parse::ModprobeConfig>> modprobe_;
+  std::optional<Parsed<std::set<std::string, std::less<>>>> loaded_modules_;
+  std::optional<Parsed<std::vector<parse::MountEntry>>> runtime_mounts_, fstab_;
+  std::map<std::string, Parsed<std::vector<parse::KeyValue>>, std::less<>> key_values_;
+  std::optional<std::optional<long long>> today_;
+};
+
+}  // namespace fleetaudit

@@ -1,0 +1,138 @@
+// The one orchestration of a scan, shared by every face.
+
+#include "fleetaudit/scan.hpp"
+
+#include <algorithm>
+#include <mutex>
+#include <thread>
+
+#include "fleetaudit/collect.hpp"
+#include "fleetaudit/store.hpp"
+#include "fleetaudit/version.hpp"
+#include "util/time.hpp"
+
+namespace fleetaudit {
+
+std::string utc_now_iso8601() { return util::utc_now(); }
+
+namespace {
+
+Snapshot collect_target(const Target& t, const Plan& plan, const CollectOptions& base) {
+  switch (t.kind) {
+    case Target::Kind::snapshot:
+      return t.snapshot ? *t.snapshot : Snapshot{};
+    case Target::Kind::root_dir:
+    case Target::Kind::local: {
+      CollectOptions opt = base;
+      opt.root = t.kind == Target::Kind::local ? std::filesystem::path("/") : t.root;
+      opt.host_name = t.name;
+      return collect(plan, opt);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& req) {
+  Selection sel;
+  if (req.profile.empty()) {
+    sel = content.select_all();
+  } else {
+    auto s = content.select(req.profile, req.level);
+    if (!s) return std::unexpected(s.error());
+    sel = std::move(*s);
+  }
+  // Open the store first: a scan that cannot be saved should fail before it runs.
+  std::optional<Store> store;
+  if (req.store) {
+    auto st = Store::open(*req.store);
+    if (!st) return std::unexpected(st.error());
+    store.emplace(std::move(*st));
+  }
+
+  ScanReport report;
+  report.scan.started_at = util::utc_now();
+  report.scan.tool_version = version();
+  report.scan.level = sel.level;
+  report.scan.checks_selected = sel.items.size();
+  if (sel.profile) {
+    report.scan.profile = sel.profile->id;
+    report.scan.profile_title = sel.profile->title;
+    report.scan.profile_version = sel.profile->version;
+  }
+  const double t0 = util::monotonic_seconds();
+  const Plan plan = sel.plan();
+
+  const std::size_t n = req.targets.size();
+  report.hosts.resize(n);
+  report.snapshots.resize(n);
+  std::vector<bool> done(n, false);
+  unsigned workers = req.parallel ? req.parallel : std::max(1u, std::thread::hardware_concurrency());
+  workers = static_cast<unsigned>(std::min<std::size_t>(workers, std::max<std::size_t>(n, 1)));
+
+  std::mutex mu;  // guards next, progress and the progress callback
+  std::size_t next = 0;
+  ScanProgress progress;
+  progress.total = n;
+
+  auto work = [&] {
+    for (;;) {
+      std::size_t i;
+      {
+        std::lock_guard lock(mu);
+        if (next >= n) return;
+        i = next++;
+      }
+      const Target& t = req.targets[i];
+      HostReport hr;
+      Snapshot snap;
+      if (req.cancel && req.cancel->load()) {
+        hr.host = t.name.empty() ? (t.kind == Target::Kind::root_dir ? t.root.string() : std::string("localhost")) : t.name;
+        hr.state = "cancelled";
+        hr.state_detail = "scan cancelled before this host was collected";
+      } else {
+        try {
+          snap = collect_target(t, plan, req.collect);
+          hr = evaluate(snap, sel);
+          if (!snap.errors.empty() && snap.files.empty()) hr.state = "collection-error";
+        } catch (const std::exception& e) {
+          // One host's failure never stops the fleet.
+          hr = HostReport{};
+          hr.host = snap.host.empty() ? t.name : snap.host;
+          hr.state = "collection-error";
+          hr.state_detail = e.what();
+        }
+      }
+      std::lock_guard lock(mu);
+      report.hosts[i] = std::move(hr);
+      if (req.keep_snapshots) report.snapshots[i] = std::move(snap);
+      ++progress.done;
+      if (report.hosts[i].state != "ok") ++progress.failed;
+      progress.last_host = report.hosts[i].host;
+      if (req.on_progress) req.on_progress(progress);
+    }
+  };
+  if (workers <= 1) {
+    work();
+  } else {
+    std::vector<std::jthread> pool;
+    for (unsigned w = 0; w < workers; ++w) pool.emplace_back(work);
+  }
+
+  std::vector<CheckResult> all;
+  for (const auto& h : report.hosts) all.insert(all.end(), h.results.begin(), h.results.end());
+  report.summary = summarize(all);
+  report.scan.finished_at = util::utc_now();
+  report.scan.duration_seconds = util::monotonic_seconds() - t0;
+  if (!req.keep_snapshots) report.snapshots.clear();
+
+  if (store) {
+    auto id = store->save(report);
+    if (!id) return std::unexpected(id.error());
+    report.scan.id = *id;
+  }
+  return report;
+}
+
+}  // namespace fleetaudit

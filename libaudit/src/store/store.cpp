@@ -1,0 +1,335 @@
+// The scan store: schema, migrations, saving and reading scans.
+
+#include "fleetaudit/store.hpp"
+
+#include <cstdlib>
+#include <vector>
+
+#include "store/sqlite.hpp"
+
+namespace fleetaudit {
+
+namespace {
+
+// Each step moves the schema one version up. Never edit a released step: add one.
+const std::vector<std::string_view> kMigrations{
+    // v1: scans, hosts, snapshots, results.
+    R"sql(
+CREATE TABLE scans(
+  id INTEGER PRIMARY KEY,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  duration_s REAL NOT NULL,
+  profile TEXT NOT NULL,
+  profile_title TEXT NOT NULL,
+  profile_version TEXT NOT NULL,
+  level INTEGER NOT NULL,
+  tool_version TEXT NOT NULL,
+  checks_selected INTEGER NOT NULL,
+  hosts INTEGER NOT NULL,
+  hosts_failed INTEGER NOT NULL,
+  pass INTEGER NOT NULL, fail INTEGER NOT NULL, error INTEGER NOT NULL,
+  not_applicable INTEGER NOT NULL, manual INTEGER NOT NULL,
+  score REAL NOT NULL
+);
+CREATE TABLE hosts(
+  id INTEGER PRIMARY KEY,
+  scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  state TEXT NOT NULL,
+  state_detail TEXT NOT NULL,
+  collector TEXT NOT NULL,
+  collected_at TEXT NOT NULL,
+  pass INTEGER NOT NULL, fail INTEGER NOT NULL, error INTEGER NOT NULL,
+  not_applicable INTEGER NOT NULL, manual INTEGER NOT NULL,
+  fail_info INTEGER NOT NULL, fail_low INTEGER NOT NULL, fail_medium INTEGER NOT NULL,
+  fail_high INTEGER NOT NULL, fail_critical INTEGER NOT NULL,
+  score REAL NOT NULL
+);
+CREATE INDEX hosts_by_scan ON hosts(scan_id, position);
+CREATE INDEX hosts_by_name ON hosts(name, scan_id);
+CREATE TABLE snapshots(
+  host_id INTEGER PRIMARY KEY REFERENCES hosts(id) ON DELETE CASCADE,
+  format INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
+CREATE TABLE results(
+  host_id INTEGER NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  check_id TEXT NOT NULL,
+  section TEXT NOT NULL,
+  title TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  result TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  PRIMARY KEY(host_id, position)
+) WITHOUT ROWID;
+CREATE INDEX results_by_check ON results(check_id, result);
+)sql",
+};
+
+Summary summary_from(const sql::Statement& s, int col) {
+  Summary sum;
+  sum.pass = static_cast<int>(s.int64(col));
+  sum.fail = static_cast<int>(s.int64(col + 1));
+  sum.error = static_cast<int>(s.int64(col + 2));
+  sum.not_applicable = static_cast<int>(s.int64(col + 3));
+  sum.manual = static_cast<int>(s.int64(col + 4));
+  return sum;
+}
+
+}  // namespace
+
+struct Store::Impl {
+  sql::DbPtr db;
+  std::string path;
+  int version = 0;
+
+  std::string err(std::string_view what) const { return path + ": " + std::string(what) + ": " + sqlite3_errmsg(db.get()); }
+
+  Expected<int> user_version() {
+    sql::Statement st(db.get(), "PRAGMA user_version");
+    if (!st.ok() || st.step() != SQLITE_ROW) return fail(err("cannot read schema version"));
+    return static_cast<int>(st.int64(0));
+  }
+
+  Expected<void> migrate() {
+    auto v = user_version();
+    if (!v) return std::unexpected(v.error());
+    version = *v;
+    const int target = static_cast<int>(kMigrations.size());
+    if (version > target)
+      return fail(path + ": store schema v" + std::to_string(version) + " is newer than this fleetaudit understands (v" +
+                  std::to_string(target) + ")");
+    while (version < target) {
+      if (auto r = sql::exec(db.get(), "BEGIN IMMEDIATE", path + ": cannot start migration"); !r) return r;
+      // Another process may have migrated while we waited for the lock.
+      auto again = user_version();
+      if (!again) return std::unexpected(again.error());
+      if (*again >= target) {
+        sql::exec(db.get(), "COMMIT", "commit");
+        version = *again;
+        break;
+      }
+      version = *again;
+      auto step = sql::exec(db.get(), kMigrations[static_cast<std::size_t>(version)],
+                            path + ": migration to schema v" + std::to_string(version + 1) + " failed");
+      if (!step) {
+        sql::exec(db.get(), "ROLLBACK", "rollback");
+        return step;
+      }
+      std::string bump = "PRAGMA user_version = " + std::to_string(version + 1);
+      if (auto r = sql::exec(db.get(), bump, path + ": cannot record schema version"); !r) {
+        sql::exec(db.get(), "ROLLBACK", "rollback");
+        return r;
+      }
+      if (auto r = sql::exec(db.get(), "COMMIT", path + ": cannot commit migration"); !r) return r;
+      ++version;
+    }
+    return {};
+  }
+};
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+int Store::current_schema_version() noexcept { return static_cast<int>(kMigrations.size()); }
+int Store::schema_version() const { return impl_->version; }
+
+std::filesystem::path default_store_path() {
+  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return std::filesystem::path(x) / "fleetaudit" / "fleetaudit.db";
+  const char* home = std::getenv("HOME");
+  std::filesystem::path base = home && *home ? std::filesystem::path(home) : std::filesystem::path("/root");
+  return base / ".local" / "share" / "fleetaudit" / "fleetaudit.db";
+}
+
+Expected<Store> Store::open(const std::filesystem::path& path, Mode mode) {
+  auto impl = std::make_unique<Impl>();
+  impl->path = path.string();
+  if (mode == Mode::read_write && path.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec) return fail(path.parent_path().string() + ": cannot create directory: " + ec.message());
+  }
+  int flags = mode == Mode::read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  flags |= SQLITE_OPEN_NOMUTEX;
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(impl->path.c_str(), &raw, flags, nullptr);
+  impl->db.reset(raw);
+  if (rc != SQLITE_OK) {
+    return fail(impl->path + ": cannot open store: " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+  }
+  sqlite3_busy_timeout(raw, 10000);
+  sqlite3_extended_result_codes(raw, 1);
+  if (mode == Mode::read_write) {
+    if (auto r = sql::exec(raw, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+                           impl->path + ": cannot configure store");
+        !r)
+      return std::unexpected(r.error());
+    if (auto r = impl->migrate(); !r) return std::unexpected(r.error());
+  } else {
+    auto v = impl->user_version();
+    if (!v) return std::unexpected(v.error());
+    impl->version = *v;
+    if (*v != current_schema_version())
+      return fail(impl->path + ": store schema v" + std::to_string(*v) + " but this fleetaudit reads v" +
+                  std::to_string(current_schema_version()) + " (open it read-write once to migrate)");
+  }
+  return Store(std::move(impl));
+}
+
+Expected<std::int64_t> Store::save(const ScanReport& report) {
+  sqlite3* db = impl_->db.get();
+  if (auto r = sql::exec(db, "BEGIN IMMEDIATE", impl_->path + ": cannot start transaction"); !r) return std::unexpected(r.error());
+  auto rollback = [&](std::string msg) -> Expected<std::int64_t> {
+    sql::exec(db, "ROLLBACK", "rollback");
+    return fail(std::move(msg));
+  };
+  int hosts_failed = 0;
+  for (const auto& h : report.hosts) hosts_failed += h.state != "ok";
+  const auto& s = report.scan;
+  sql::Statement ins(db,
+                     "INSERT INTO scans(started_at, finished_at, duration_s, profile, profile_title, profile_version, level,"
+                     " tool_version, checks_selected, hosts, hosts_failed, pass, fail, error, not_applicable, manual, score)"
+                     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!ins.ok()) return rollback(impl_->err("prepare scan insert"));
+  ins.bind(1, s.started_at).bind(2, s.finished_at).bind(3, s.duration_seconds).bind(4, s.profile).bind(5, s.profile_title)
+      .bind(6, s.profile_version).bind(7, s.level).bind(8, s.tool_version).bind(9, static_cast<std::int64_t>(s.checks_selected))
+      .bind(10, static_cast<std::int64_t>(report.hosts.size())).bind(11, hosts_failed).bind(12, report.summary.pass)
+      .bind(13, report.summary.fail).bind(14, report.summary.error).bind(15, report.summary.not_applicable)
+      .bind(16, report.summary.manual).bind(17, report.summary.score);
+  if (ins.step() != SQLITE_DONE) return rollback(impl_->err("cannot save scan"));
+  const std::int64_t scan_id = sqlite3_last_insert_rowid(db);
+
+  sql::Statement host(db,
+                      "INSERT INTO hosts(scan_id, position, name, state, state_detail, collector, collected_at, pass, fail, error,"
+                      " not_applicable, manual, fail_info, fail_low, fail_medium, fail_high, fail_critical, score)"
+                      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  sql::Statement snap(db, "INSERT INTO snapshots(host_id, format, data) VALUES(?,?,?)");
+  sql::Statement res(db,
+                     "INSERT INTO results(host_id, position, check_id, section, title, severity, result, evidence)"
+                     " VALUES(?,?,?,?,?,?,?,?)");
+  if (!host.ok() || !snap.ok() || !res.ok()) return rollback(impl_->err("prepare host inserts"));
+  for (std::size_t i = 0; i < report.hosts.size(); ++i) {
+    const HostReport& h = report.hosts[i];
+    const Snapshot* sp = i < report.snapshots.size() ? &report.snapshots[i] : nullptr;
+    host.reset();
+    host.bind(1, scan_id).bind(2, static_cast<std::int64_t>(i)).bind(3, h.host).bind(4, h.state).bind(5, h.state_detail)
+        .bind(6, sp ? sp->collector : std::string()).bind(7, sp ? sp->collected_at : std::string())
+        .bind(8, h.summary.pass).bind(9, h.summary.fail).bind(10, h.summary.error).bind(11, h.summary.not_applicable)
+        .bind(12, h.summary.manual);
+    for (int k = 0; k < 5; ++k) host.bind(13 + k, h.summary.fail_by_severity[k]);
+    host.bind(18, h.summary.score);
+    if (host.step() != SQLITE_DONE) return rollback(impl_->err("cannot save host " + h.host));
+    const std::int64_t host_id = sqlite3_last_insert_rowid(db);
+    if (sp && !sp->files.empty()) {
+      snap.reset();
+      snap.bind(1, host_id).bind(2, Snapshot::kFormatVersion).bind_blob(3, to_json(*sp));
+      if (snap.step() != SQLITE_DONE) return rollback(impl_->err("cannot save snapshot of " + h.host));
+    }
+    for (std::size_t k = 0; k < h.results.size(); ++k) {
+      const CheckResult& r = h.results[k];
+      res.reset();
+      res.bind(1, host_id).bind(2, static_cast<std::int64_t>(k)).bind(3, r.check_id).bind(4, r.section).bind(5, r.title)
+          .bind(6, to_string(r.severity)).bind(7, to_string(r.result)).bind(8, r.evidence);
+      if (res.step() != SQLITE_DONE) return rollback(impl_->err("cannot save results of " + h.host));
+    }
+  }
+  if (auto r = sql::exec(db, "COMMIT", impl_->path + ": cannot commit scan"); !r) return rollback(r.error().message);
+  return scan_id;
+}
+
+namespace {
+constexpr const char* kScanColumns =
+    "id, started_at, finished_at, duration_s, profile, profile_title, profile_version, level, tool_version,"
+    " checks_selected, hosts, hosts_failed, pass, fail, error, not_applicable, manual, score";
+
+ScanRecord record_from(const sql::Statement& st) {
+  ScanRecord r;
+  r.info.id = st.int64(0);
+  r.info.started_at = st.text(1);
+  r.info.finished_at = st.text(2);
+  r.info.duration_seconds = st.real(3);
+  r.info.profile = st.text(4);
+  r.info.profile_title = st.text(5);
+  r.info.profile_version = st.text(6);
+  r.info.level = static_cast<int>(st.int64(7));
+  r.info.tool_version = st.text(8);
+  r.info.checks_selected = static_cast<std::size_t>(st.int64(9));
+  r.hosts = static_cast<int>(st.int64(10));
+  r.hosts_failed = static_cast<int>(st.int64(11));
+  r.summary = summary_from(st, 12);
+  r.summary.score = st.real(17);
+  return r;
+}
+}  // namespace
+
+Expected<std::vector<ScanRecord>> Store::history(int limit) const {
+  sql::Statement st(impl_->db.get(), std::string("SELECT ") + kScanColumns + " FROM scans ORDER BY id DESC LIMIT ?");
+  if (!st.ok()) return fail(impl_->err("cannot read history"));
+  st.bind(1, limit);
+  std::vector<ScanRecord> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back(record_from(st));
+  if (rc != SQLITE_DONE) return fail(impl_->err("cannot read history"));
+  return out;
+}
+
+Expected<ScanReport> Store::load(std::int64_t scan_id, bool with_snapshots) const {
+  sqlite3* db = impl_->db.get();
+  sql::Statement st(db, std::string("SELECT ") + kScanColumns + " FROM scans WHERE id = ?");
+  if (!st.ok()) return fail(impl_->err("cannot read scan"));
+  st.bind(1, scan_id);
+  if (st.step() != SQLITE_ROW) return fail(impl_->path + ": no scan with id " + std::to_string(scan_id));
+  ScanRecord rec = record_from(st);
+  ScanReport rep;
+  rep.scan = rec.info;
+  rep.summary = rec.summary;
+  sql::Statement hosts(db,
+                       "SELECT id, name, state, state_detail, pass, fail, error, not_applicable, manual, fail_info, fail_low,"
+                       " fail_medium, fail_high, fail_critical, score FROM hosts WHERE scan_id = ? ORDER BY position");
+  sql::Statement res(db, "SELECT check_id, section, title, severity, result, evidence FROM results WHERE host_id = ? ORDER BY position");
+  sql::Statement snap(db, "SELECT data FROM snapshots WHERE host_id = ?");
+  if (!hosts.ok() || !res.ok() || !snap.ok()) return fail(impl_->err("cannot read hosts"));
+  hosts.bind(1, scan_id);
+  while (hosts.step() == SQLITE_ROW) {
+    HostReport h;
+    std::int64_t host_id = hosts.int64(0);
+    h.host = hosts.text(1);
+    h.state = hosts.text(2);
+    h.state_detail = hosts.text(3);
+    h.summary = summary_from(hosts, 4);
+    for (int k = 0; k < 5; ++k) h.summary.fail_by_severity[k] = static_cast<int>(hosts.int64(9 + k));
+    h.summary.score = hosts.real(14);
+    res.reset();
+    res.bind(1, host_id);
+    while (res.step() == SQLITE_ROW) {
+      CheckResult r;
+      r.check_id = res.text(0);
+      r.section = res.text(1);
+      r.title = res.text(2);
+      r.severity = parse_severity(res.text(3)).value_or(Severity::info);
+      r.result = parse_result_kind(res.text(4)).value_or(ResultKind::error);
+      r.evidence = res.text(5);
+      h.results.push_back(std::move(r));
+    }
+    if (with_snapshots) {
+      snap.reset();
+      snap.bind(1, host_id);
+      Snapshot s;
+      if (snap.step() == SQLITE_ROW) {
+        auto parsed = snapshot_from_json(snap.text(0));
+        if (!parsed) return fail(impl_->path + ": snapshot of " + h.host + " in scan " + std::to_string(scan_id) + ": " + parsed.error().message);
+        s = std::move(*parsed);
+      }
+      rep.snapshots.push_back(std::move(s));
+    }
+    rep.hosts.push_back(std::move(h));
+  }
+  return rep;
+}
+
+}  // namespace fleetaudit

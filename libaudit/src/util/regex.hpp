@@ -1,0 +1,30 @@
+#pragma once
+// A compiled PCRE2 regular expression (JIT when available). Immutable after
+// compilation and safe to share between threads.
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "fleetaudit/expected.hpp"
+
+namespace fleetaudit::util {
+
+class Regex {
+ public:
+  Regex() = default;
+  /// Compiles `pattern`; the error says where in the pattern it went wrong.
+  static Expected<Regex> compile(std::string_view pattern, bool case_insensitive = false);
+
+  /// True when the pattern matches anywhere in `subject`.
+  bool search(std::string_view subject) const;
+  const std::string& pattern() const noexcept { return pattern_; }
+  bool valid() const noexcept { return code_ != nullptr; }
+
+ private:
+  struct Code;
+  std::shared_ptr<const Code> code_;
+  std::string pattern_;
+};
+
+}  // namespace fleetaudit::util

@@ -1,0 +1,67 @@
+#pragma once
+// Fixture hosts: root trees described in YAML (tests/fixtures/hosts/NAME.yaml)
+// and materialized into a temporary directory with real modes, owners and
+// symbolic links - things git cannot store.
+//
+// Spec:
+//   description: what this host is for
+//   base: other-fixture            # or a list; merged first, in order
+//   files:
+//     /etc/ssh/sshd_config:        # absolute host path
+//       content: |                 # a regular file (default content: empty)
+//         PermitRootLogin no
+//       mode: "0600"               # default 0644 files, 0755 directories
+//       owner: root                # name (from the fixture's /etc/passwd) or number
+//       group: root
+//     /etc/systemd/system/x.service:
+//       link: /dev/null            # a symbolic link
+//     /var/log/audit:
+//       dir: true                  # a directory
+//     /etc/motd: null              # remove what a base put here
+//   packages:                      # rendered into /var/lib/dpkg/status
+//     openssh-server: "1:9.2p1-2+deb12u3"
+//     telnet: null                 # remove a base's package
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace fleetaudit::testing {
+
+/// Names of every fixture under tests/fixtures/hosts (without .yaml), sorted.
+std::vector<std::string> fixture_names();
+
+/// Builds fixture `name` under `dest` (created; must not exist or be empty).
+/// Throws std::runtime_error naming the spec file and line on bad specs.
+void materialize_fixture(const std::string& name, const std::filesystem::path& dest);
+
+/// A materialized fixture in a fresh temporary directory, removed on destruction.
+class FixtureTree {
+ public:
+  explicit FixtureTree(const std::string& name);
+  ~FixtureTree();
+  FixtureTree(const FixtureTree&) = delete;
+  FixtureTree& operator=(const FixtureTree&) = delete;
+  const std::filesystem::path& root() const noexcept { return root_; }
+
+ private:
+  std::filesystem::path root_;
+};
+
+/// A fresh empty temporary directory, removed on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const noexcept { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::filesystem::path fixtures_dir();
+std::filesystem::path source_dir();
+
+}  // namespace fleetaudit::testing

@@ -1,0 +1,130 @@
+// The shipped content: it loads cleanly, the profile accounts for every
+// benchmark recommendation, and every check is proven on fixture hosts - it
+// passes on at least one and fails on at least one.
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "fleetaudit/fleetaudit.hpp"
+#include "support/fixture_tree.hpp"
+#include "util/strings.hpp"
+
+using namespace fleetaudit;
+namespace ft = fleetaudit::testing;
+
+namespace {
+
+const ContentSet& shipped() {
+  static ContentSet content = [] {
+    auto r = ContentSet::load(ft::source_dir());
+    if (!r.ok()) {
+      std::string all;
+      for (const auto& d : r.diagnostics) all += d.str() + "\n";
+      FAIL("shipped content has problems:\n" << all);
+    }
+    return std::move(r.content);
+  }();
+  return content;
+}
+
+struct FixtureResults {
+  std::map<std::string, std::string> by_check;  // check id -> result
+};
+
+const std::map<std::string, FixtureResults>& all_fixture_results() {
+  static std::map<std::string, FixtureResults> results = [] {
+    std::map<std::string, FixtureResults> out;
+    const ContentSet& content = shipped();
+    Selection sel = content.select_all();
+    Plan plan = sel.plan();
+    for (const auto& name : ft::fixture_names()) {
+      ft::FixtureTree tree(name);
+      CollectOptions opt;
+      opt.root = tree.root();
+      Snapshot snap = collect(plan, opt);
+      HostReport rep = evaluate(snap, sel);
+      for (const auto& r : rep.results) out[name].by_check[r.check_id] = std::string(to_string(r.result));
+    }
+    return out;
+  }();
+  return results;
+}
+
+std::set<std::string> reference_ids(const std::string& tsv) {
+  std::set<std::string> ids;
+  std::ifstream in(ft::source_dir() / "benchmarks-cis" / "reference" / tsv);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#' || line.starts_with("cis_id")) continue;
+    ids.insert(line.substr(0, line.find('\t')));
+  }
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("shipped content loads without a single diagnostic", "[content]") {
+  const ContentSet& content = shipped();
+  CHECK(content.checks().size() >= 80);
+  REQUIRE(content.find_profile("cis-debian-12") != nullptr);
+}
+
+TEST_CASE("cis-debian-12 accounts for every recommendation of the benchmark", "[content]") {
+  const Profile* p = shipped().find_profile("cis-debian-12");
+  REQUIRE(p != nullptr);
+  std::set<std::string> ids = reference_ids("cis-debian-12.tsv");
+  REQUIRE(ids.size() == 310);
+  std::set<std::string> sections;
+  for (const auto& e : p->entries) sections.insert(e.section);
+  std::vector<std::string> missing, extra;
+  for (const auto& id : ids)
+    if (!sections.count(id)) missing.push_back(id);
+  for (const auto& s : sections)
+    if (!ids.count(s)) extra.push_back(s);
+  INFO("sections missing from the profile: " << util::join(missing, " "));
+  INFO("sections not in the benchmark: " << util::join(extra, " "));
+  CHECK(missing.empty());
+  CHECK(extra.empty());
+}
+
+TEST_CASE("every check passes on some fixture host and fails on another", "[content][fixtures]") {
+  const auto& results = all_fixture_results();
+  REQUIRE(!results.empty());
+  std::vector<std::string> unproven;
+  for (const auto& c : shipped().checks()) {
+    std::vector<std::string> pass, fail;
+    for (const auto& [fixture, r] : results) {
+      auto it = r.by_check.find(c.id);
+      if (it == r.by_check.end()) continue;
+      if (it->second == "pass") pass.push_back(fixture);
+      if (it->second == "fail") fail.push_back(fixture);
+    }
+    if (pass.empty() || fail.empty())
+      unproven.push_back(c.id + (pass.empty() ? " (never passes)" : "") + (fail.empty() ? " (never fails)" : ""));
+  }
+  INFO(unproven.size() << " unproven check(s):\n  " << util::join(unproven, "\n  "));
+  CHECK(unproven.empty());
+}
+
+TEST_CASE("fixture results match their golden files", "[content][fixtures][golden]") {
+  const bool update = std::getenv("FLEETAUDIT_UPDATE_GOLDEN") != nullptr;
+  for (const auto& [fixture, r] : all_fixture_results()) {
+    std::ostringstream now;
+    for (const auto& [check, result] : r.by_check) now << check << " " << result << "\n";
+    auto path = ft::fixtures_dir() / "golden" / (fixture + ".txt");
+    if (update) {
+      std::ofstream(path) << now.str();
+      continue;
+    }
+    std::ifstream in(path);
+    std::ostringstream want;
+    want << in.rdbuf();
+    INFO("fixture " << fixture << " differs from " << path.string()
+                    << " (after an intended content change, regenerate with FLEETAUDIT_UPDATE_GOLDEN=1)");
+    CHECK(now.str() == want.str());
+  }
+}
