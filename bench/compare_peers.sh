@@ -36,6 +36,7 @@ Options:
 Environment:
   FLEETAUDIT     fleetaudit binary (default: <repo>/build/cli/fleetaudit)
   FA_PROFILE     fleetaudit profile (default: cis-debian-12)
+  FA_CONTENT     if set, passed as `fleetaudit scan --content DIR` (dir holding checks/, benchmarks-cis/)
   SSG_DIR        SSG content directory (default: /usr/share/xml/scap/ssg/content)
   PEER_TIMEOUT   seconds before a peer run is killed (default: 3600)
 EOF
@@ -50,6 +51,7 @@ REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 
 FLEETAUDIT=${FLEETAUDIT:-$REPO_ROOT/build/cli/fleetaudit}
 FA_PROFILE=${FA_PROFILE:-cis-debian-12}
+FA_CONTENT=${FA_CONTENT:-}
 SSG_DIR=${SSG_DIR:-/usr/share/xml/scap/ssg/content}
 PEER_TIMEOUT=${PEER_TIMEOUT:-3600}
 
@@ -143,6 +145,7 @@ fi
 KERNEL=$(uname -r)
 CPU_MODEL=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
 NCPU=$(nproc 2>/dev/null || echo "?")
+LOADAVG=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")  # at start: other load skews timings
 IN_CONTAINER=no
 if [[ -e /.dockerenv || -e /run/.containerenv ]] || grep -qsw container /proc/1/environ; then IN_CONTAINER=yes; fi
 
@@ -179,6 +182,7 @@ fsd() { printf '%s\n' "$@" | awk '{ x[NR] = $1; s += $1 } END { m = s / NR; for 
 run_fleetaudit() {
   local db=$TMP/fa.db json=$TMP/fa.json
   local -a cmd=("$FLEETAUDIT" scan --profile "$FA_PROFILE" --db "$db" --format json --output "$json")
+  if [[ -n $FA_CONTENT ]]; then cmd+=(--content "$FA_CONTENT"); fi
   log "fleetaudit: ${cmd[*]}"
 
   # One run under GNU time: validates the exit status, produces the report, measures peak RSS.
@@ -452,7 +456,7 @@ V_LYNIS=$( ((SKIP_LYNIS)) || ver "$LYNIS" show version)
 V_FA=$( ((SKIP_FA)) || ver "$FLEETAUDIT" --version)
 
 echo
-echo "host: ${OS_PRETTY:-unknown OS}, kernel $KERNEL, ${NCPU} CPU(s)${CPU_MODEL:+ ($CPU_MODEL)}, container: $IN_CONTAINER, user: $(id -un)"
+echo "host: ${OS_PRETTY:-unknown OS}, kernel $KERNEL, ${NCPU} CPU(s)${CPU_MODEL:+ ($CPU_MODEL)}, container: $IN_CONTAINER, user: $(id -un), load average at start: $LOADAVG"
 echo "versions: fleetaudit ${V_FA:-n/a}; oscap ${V_OSCAP:-n/a} (ssg-debian ${V_SSG:-n/a}); lynis ${V_LYNIS:-n/a}"
 echo
 printf '%-16s %9s %9s %11s %13s  %s\n' tool wall_s peak_MB checks_run checks_total notes
@@ -504,11 +508,11 @@ if [[ -n $JSON_OUT ]]; then
   done
   jq -n --argjson tools "$rows" --argjson ratios "$RATIOS_JSON" \
     --arg os "$OS_PRETTY" --arg kernel "$KERNEL" --arg cpu "$CPU_MODEL" --arg ncpu "$NCPU" \
-    --arg container "$IN_CONTAINER" --arg user "$(id -un)" --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+    --arg container "$IN_CONTAINER" --arg user "$(id -un)" --arg load "$LOADAVG" --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
     --arg vfa "$V_FA" --arg vos "$V_OSCAP" --arg vssg "$V_SSG" --arg vly "$V_LYNIS" \
     '{date: $date,
       host: {os: $os, kernel: $kernel, cpu: $cpu, cpus: ($ncpu | tonumber? // $ncpu),
-             container: ($container == "yes"), user: $user},
+             container: ($container == "yes"), user: $user, loadavg_at_start: $load},
       versions: {fleetaudit: $vfa, oscap: $vos, ssg_debian: $vssg, lynis: $vly},
       tools: $tools, ratios: $ratios}' >"$JSON_OUT"
   log "wrote $JSON_OUT"

@@ -256,7 +256,8 @@ class RuleParser {
       if (b && !*b) ctx_.error(n, "'set: false' is not a test; use 'missing: pass' with an absence rule instead");
       if (b && *b) t.constraints.push_back({ValueTest::Op::is_set, {}, {}, {}});
     }
-    if (required && t.empty()) {
+    const bool any_test_key = std::any_of(kValueOps.begin(), kValueOps.end(), [&](const std::string& k) { return m.has(k); });
+    if (required && t.empty() && !any_test_key) {
       ctx_.error(m.node(), "rule has no value test (one of: " + util::join(kValueOps, ", ") + ")");
     }
     return t;

@@ -23,7 +23,7 @@ SourceLocation YamlContext::where(const YAML::Node& at) const {
 
 std::optional<std::string> YamlContext::string(const YAML::Node& n, std::string_view what) {
   if (!n.IsScalar()) {
-    error(n, std::string(what) + " must be a string");
+    error(n, "'" + std::string(what) + "' must be a string");
     return std::nullopt;
   }
   return n.Scalar();
@@ -35,7 +35,7 @@ std::optional<bool> YamlContext::boolean(const YAML::Node& n, std::string_view w
     if (s == "true" || s == "yes" || s == "on") return true;
     if (s == "false" || s == "no" || s == "off") return false;
   }
-  error(n, std::string(what) + " must be true or false");
+  error(n, "'" + std::string(what) + "' must be true or false");
   return std::nullopt;
 }
 
@@ -43,7 +43,7 @@ std::optional<long long> YamlContext::integer(const YAML::Node& n, std::string_v
   if (n.IsScalar()) {
     if (auto v = util::parse_int(n.Scalar())) return v;
   }
-  error(n, std::string(what) + " must be an integer");
+  error(n, "'" + std::string(what) + "' must be an integer");
   return std::nullopt;
 }
 
@@ -57,7 +57,7 @@ std::optional<std::vector<std::string>> YamlContext::string_list(const YAML::Nod
     bool good = true;
     for (const auto& item : n) {
       if (!item.IsScalar()) {
-        error(item, std::string(what) + " items must be strings");
+        error(item, "'" + std::string(what) + "' items must be strings");
         good = false;
         continue;
       }
@@ -66,7 +66,7 @@ std::optional<std::vector<std::string>> YamlContext::string_list(const YAML::Nod
     if (!good) return std::nullopt;
     return out;
   }
-  error(n, std::string(what) + " must be a string or a list of strings");
+  error(n, "'" + std::string(what) + "' must be a string or a list of strings");
   return std::nullopt;
 }
 

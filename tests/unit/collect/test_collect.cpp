@@ -1,0 +1,206 @@
+// The local/root collector on real trees: symlinks stay inside the root,
+// unreadable files are errors, globs expand like the shell's.
+
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "support/content_helpers.hpp"
+
+using namespace fleetaudit;
+namespace ft = fleetaudit::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+void write(const fs::path& p, const std::string& text, unsigned mode = 0644) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p) << text;
+  ::chmod(p.c_str(), mode);
+}
+
+Plan plan_of(std::initializer_list<std::pair<const char*, std::uint8_t>> items) {
+  Plan p;
+  for (auto [path, flags] : items) p.add(path, flags);
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("root collector: absolute symlinks resolve inside the root, never on this machine", "[collect]") {
+  ft::TempDir t;
+  write(t.path() / "etc/real.conf", "inside\n");
+  fs::create_symlink("/etc/real.conf", t.path() / "etc/abs.conf");
+  fs::create_symlink("../../../../../../etc/hostname", t.path() / "etc/escape");  // climbs above the root
+  fs::create_symlink("/dev/null", t.path() / "etc/masked.service");
+  fs::create_directories(t.path() / "lib");
+  fs::create_symlink("lib", t.path() / "lib64");
+  write(t.path() / "lib/x.so", "elf");
+  CollectOptions opt;
+  opt.root = t.path();
+  Snapshot s = collect(plan_of({{"/etc/abs.conf", kPlanContent}, {"/etc/escape", kPlanContent},
+                                {"/etc/masked.service", kPlanStat}, {"/lib64/x.so", kPlanContent}}),
+                       opt);
+  const FileFact* abs = s.file("/etc/abs.conf");
+  REQUIRE(abs);
+  CHECK(abs->is_symlink);
+  CHECK(abs->link_target == "/etc/real.conf");
+  CHECK(abs->content == "inside\n");
+  const FileFact* esc = s.file("/etc/escape");
+  REQUIRE(esc);
+  CHECK(esc->is_symlink);
+  CHECK(esc->type == FileType::missing);  // /etc/hostname does not exist in the tree
+  CHECK_FALSE(esc->has_content);
+  const FileFact* masked = s.file("/etc/masked.service");
+  REQUIRE(masked);
+  CHECK(masked->link_target == "/dev/null");
+  CHECK(s.file("/lib64/x.so")->content == "elf");
+  CHECK(s.collector == "root:" + t.path().string());
+}
+
+TEST_CASE("root collector: globs, listings, modes and owners", "[collect]") {
+  ft::TempDir t;
+  write(t.path() / "etc/ssh/sshd_config.d/10-a.conf", "A\n");
+  write(t.path() / "etc/ssh/sshd_config.d/20-b.conf", "B\n", 0600);
+  write(t.path() / "etc/ssh/sshd_config.d/.hidden.conf", "H\n");
+  write(t.path() / "etc/ssh/sshd_config.d/readme", "R\n");
+  write(t.path() / "etc/systemd/system/multi-user.target.wants/cron.service", "");
+  write(t.path() / "etc/hostname", "imagehost\n");
+  ::chown((t.path() / "etc/ssh/sshd_config.d/20-b.conf").c_str(), 1234, 42);
+  CollectOptions opt;
+  opt.root = t.path();
+  Snapshot s = collect(plan_of({{"/etc/ssh/sshd_config.d/*.conf", kPlanContent},
+                                {"/etc/systemd/system/*.wants/cron.service", kPlanStat},
+                                {"/etc/systemd/system/*.wants/nope.service", kPlanStat},
+                                {"/etc/ssh/sshd_config.d", kPlanList}}),
+                       opt);
+  CHECK(s.host == "imagehost");
+  CHECK(*s.glob("/etc/ssh/sshd_config.d/*.conf") ==
+        std::vector<std::string>{"/etc/ssh/sshd_config.d/10-a.conf", "/etc/ssh/sshd_config.d/20-b.conf"});
+  const FileFact* b = s.file("/etc/ssh/sshd_config.d/20-b.conf");
+  REQUIRE(b);
+  CHECK(b->mode == 0600);
+  CHECK(b->uid == 1234);
+  CHECK(b->gid == 42);
+  CHECK(b->content == "B\n");
+  CHECK(s.glob("/etc/systemd/system/*.wants/cron.service")->size() == 1);
+  CHECK(s.glob("/etc/systemd/system/*.wants/nope.service")->empty());
+  CHECK(s.file("/etc/ssh/sshd_config.d")->entries ==
+        std::vector<std::string>{".hidden.conf", "10-a.conf", "20-b.conf", "readme"});
+}
+
+TEST_CASE("collector: files this process may not read are errors with the reason", "[collect]") {
+  if (::geteuid() != 0) {
+    WARN("needs root to drop privileges: not run");
+    return;
+  }
+  ft::TempDir t;
+  ::chmod(t.path().c_str(), 0755);
+  write(t.path() / "etc/shadow", "root:*:1::::::\n", 0640);
+  write(t.path() / "etc/passwd", "root:x:0:0::/root:/bin/bash\n");
+  write(t.path() / "etc/group", "root:x:0:\nshadow:x:42:\n");
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(fds[0]);
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(3);
+    CollectOptions opt;
+    opt.root = t.path();
+    Snapshot s = collect(plan_of({{"/etc/shadow", kPlanContent}, {"/etc/passwd", kPlanContent}, {"/etc/group", kPlanContent}}), opt);
+    std::string json = to_json(s);
+    ssize_t off = 0;
+    while (off < static_cast<ssize_t>(json.size())) {
+      ssize_t n = ::write(fds[1], json.data() + off, json.size() - static_cast<std::size_t>(off));
+      if (n <= 0) ::_exit(4);
+      off += n;
+    }
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string json;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) json.append(buf, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+  auto snap = snapshot_from_json(json);
+  REQUIRE(snap);
+  const FileFact* shadow = snap->file("/etc/shadow");
+  REQUIRE(shadow);
+  CHECK(shadow->type == FileType::regular);
+  CHECK(shadow->content_error == "permission denied");
+  // and evaluation turns it into an error, never a pass
+  auto content = ft::load_texts({{"c.yaml",
+                                  "checks:\n  - id: t.a.b\n    title: T\n    severity: high\n    rationale: r\n    remediation: m\n"
+                                  "    rule: {accounts: {property: no_empty_passwords}}\n"}});
+  REQUIRE(content.ok());
+  HostFacts facts(*snap);
+  CheckResult r = evaluate_check(facts, content.content.checks().front());
+  CHECK(r.result == ResultKind::error);
+  CHECK(r.evidence == "/etc/shadow could not be read: permission denied");
+}
+
+TEST_CASE("collector: content limits and /proc style files", "[collect]") {
+  ft::TempDir t;
+  write(t.path() / "big", std::string(10000, 'x'));
+  CollectOptions opt;
+  opt.root = t.path();
+  opt.max_file_bytes = 1000;
+  Snapshot s = collect(plan_of({{"/big", kPlanContent}}), opt);
+  CHECK(s.file("/big")->content.size() == 1000);
+  CHECK(s.file("/big")->truncated);
+  // The running kernel's /proc reports size 0 but has content.
+  CollectOptions local;
+  Snapshot l = collect(plan_of({{"/proc/sys/kernel/ostype", kPlanContent}}), local);
+  CHECK(l.file("/proc/sys/kernel/ostype")->content == "Linux\n");
+  CHECK(l.collector == "local");
+  ft::TempDir missing_parent;
+  CollectOptions bad;
+  bad.root = missing_parent.path() / "nope";
+  Snapshot b = collect(plan_of({{"/etc/passwd", kPlanContent}}), bad);
+  REQUIRE(b.errors.size() == 1);
+  CHECK(b.errors[0].find("is not a readable directory") != std::string::npos);
+}
+
+TEST_CASE("collector follows sshd Include to files the first round did not know", "[collect]") {
+  ft::TempDir t;
+  write(t.path() / "etc/ssh/sshd_config", "Include /etc/ssh/extra/*.conf\n");
+  write(t.path() / "etc/ssh/extra/a.conf", "Include /etc/ssh/deeper.conf\nPermitRootLogin no\n");
+  write(t.path() / "etc/ssh/deeper.conf", "MaxAuthTries 3\n");
+  CollectOptions opt;
+  opt.root = t.path();
+  Snapshot s = collect(plan_of({{"/etc/ssh/sshd_config", kPlanContent}}), opt);
+  REQUIRE(s.glob("/etc/ssh/extra/*.conf"));
+  REQUIRE(s.file("/etc/ssh/extra/a.conf"));
+  REQUIRE(s.file("/etc/ssh/deeper.conf"));
+  CHECK(s.file("/etc/ssh/deeper.conf")->content == "MaxAuthTries 3\n");
+}
+
+TEST_CASE("snapshots round-trip through JSON, binary content included", "[collect][json]") {
+  ft::SnapshotBuilder b;
+  b.file("/etc/a", "text \xc3\xa9\n").file("/bin/x", std::string("\x7f" "ELF\x00\x01\xff", 7), 0755);
+  b.link("/etc/l", "/dev/null").missing("/etc/gone").unreadable("/etc/shadow").glob("/etc/*.conf", {"/etc/a.conf"});
+  b.snap.errors.push_back("probe x: boom");
+  auto back = snapshot_from_json(to_json(b.snap));
+  REQUIRE(back);
+  CHECK(back->files.size() == b.snap.files.size());
+  CHECK(back->file("/bin/x")->content == b.snap.file("/bin/x")->content);
+  CHECK(back->file("/etc/a")->content == "text \xc3\xa9\n");
+  CHECK(back->file("/etc/l")->is_symlink);
+  CHECK(back->file("/etc/shadow")->content_error == "permission denied");
+  CHECK(back->file("/etc/gone")->type == FileType::missing);
+  CHECK(*back->glob("/etc/*.conf") == std::vector<std::string>{"/etc/a.conf"});
+  CHECK(back->errors == b.snap.errors);
+  CHECK(to_json(*back) == to_json(b.snap));
+  CHECK_FALSE(snapshot_from_json("{\"format\": 99}"));
+  CHECK(snapshot_from_json("not json").error().message.starts_with("snapshot is not valid JSON"));
+  CHECK(snapshot_from_json("{\"format\":1,\"files\":{\"/x\":{\"type\":\"weird\"}}}").error().message ==
+        "snapshot file /x: unknown type \"weird\"");
+}
