@@ -15,6 +15,7 @@
 #include "fleetaudit/content.hpp"
 #include "fleetaudit/version_compare.hpp"
 #include "parse/modprobe.hpp"
+#include "parse/sysctl.hpp"
 #include "util/regex.hpp"
 #include "util/strings.hpp"
 
@@ -304,6 +305,12 @@ class RuleParser {
       ++ops;
       r.op = op;
       r.regex = regex(n, key, icase);
+      const std::string& pat = r.regex.pattern();
+      bool anchors_subject = pat.find("\\A") != std::string::npos || pat.find("\\z") != std::string::npos ||
+                             pat.find("\\Z") != std::string::npos || pat.find("\\G") != std::string::npos;
+      if (r.regex.valid() && !anchors_subject) {
+        if (auto ml = util::Regex::compile(pat, icase, true)) r.whole_file = *ml;
+      }
     }
     if (ops != 1) ctx_.error(m.node(), "file_content needs exactly one of: present, absent, every_line");
     if (YAML::Node n = m.get("comment"); n.IsDefined()) r.comment = ctx_.string(n, "comment").value_or("#");
@@ -348,6 +355,7 @@ class RuleParser {
     r.key = req_string(m, "key");
     if (r.key.find_first_of("/ ") != std::string::npos) ctx_.error(m.get("key"), "sysctl key must be dotted (net.ipv4.ip_forward)");
     r.test = value_test(m, true);
+    r.proc_path = parse::sysctl_proc_path(r.key);
     if (auto s = opt_string(m, "scope")) {
       if (*s == "both") r.scope = SysctlRule::Scope::both;
       else if (*s == "runtime") r.scope = SysctlRule::Scope::runtime;
@@ -458,6 +466,11 @@ class RuleParser {
     for (auto& u : r.units) {
       if (u.find('.') == std::string::npos) u += ".service";
       if (u.find('/') != std::string::npos) ctx_.error(m.node(), "unit name '" + u + "' must not contain '/'");
+    }
+    for (const auto& u : r.units) {
+      auto& per_dir = r.paths.emplace_back();
+      for (const auto& d : paths::unit_dirs())
+        per_dir.push_back({d, d + "/" + u, d + "/*.wants/" + u, d + "/*.requires/" + u});
     }
     YAML::Node st = m.require("state");
     if (st.IsDefined()) {

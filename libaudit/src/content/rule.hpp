@@ -67,6 +67,10 @@ struct ContentRule {
   std::vector<std::string> paths;  // files or globs
   Op op = Op::present;
   util::Regex regex;
+  /// The same pattern in multi-line mode, run once over a whole file: a file
+  /// it does not match has no matching line, so its lines need no scan.
+  /// Invalid (unused) for patterns whose meaning changes over a whole file.
+  util::Regex whole_file;
   std::string comment = "#";  // lines starting with this (after spaces) are skipped; empty: none
   Missing missing = Missing::fail;
 };
@@ -96,6 +100,7 @@ struct ConfigValueRule {
 struct SysctlRule {
   enum class Scope { both, runtime, persistent };
   std::string key;
+  std::string proc_path;  // /proc/sys/... for the key
   ValueTest test;
   Scope scope = Scope::both;
 };
@@ -137,6 +142,14 @@ struct PackageRule {
 struct ServiceRule {
   std::vector<std::string> units;  // all of them
   std::vector<std::string> allowed;  // absent, masked, disabled, enabled
+  /// Where each unit's files and links live, per unit directory (computed at load).
+  struct UnitPaths {
+    std::string dir;
+    std::string unit_file;
+    std::string wants_glob;
+    std::string requires_glob;
+  };
+  std::vector<std::vector<UnitPaths>> paths;  // parallel to units
 };
 
 struct AccountsRule {

@@ -22,19 +22,18 @@ constexpr std::size_t kMaxEvidenceItems = 5;
 
 struct Outcome {
   ResultKind kind = ResultKind::pass;
-  std::vector<std::string> evidence;
+  std::string evidence;  // lines joined by '\n', built in place
 
-  static Outcome make(ResultKind k, std::string e) {
-    Outcome o;
-    o.kind = k;
-    if (!e.empty()) o.evidence.push_back(std::move(e));
-    return o;
-  }
+  static Outcome make(ResultKind k, std::string e) { return Outcome{k, std::move(e)}; }
   static Outcome pass(std::string e) { return make(ResultKind::pass, std::move(e)); }
   static Outcome fail(std::string e) { return make(ResultKind::fail, std::move(e)); }
   static Outcome error(std::string e) { return make(ResultKind::error, std::move(e)); }
   static Outcome na(std::string e) { return make(ResultKind::not_applicable, std::move(e)); }
-  void note(std::string e) { evidence.push_back(std::move(e)); }
+  void note(std::string_view e) {
+    if (e.empty()) return;
+    if (!evidence.empty()) evidence += '\n';
+    evidence += e;
+  }
 };
 
 Outcome missing_outcome(Missing policy, std::string why) {
@@ -49,8 +48,8 @@ Outcome missing_outcome(Missing policy, std::string why) {
 std::string at(const std::string& file, int line) { return file + ":" + std::to_string(line); }
 
 // Several failures: show the first few, count the rest.
-void add_limited(Outcome& o, std::vector<std::string> items) {
-  for (std::size_t i = 0; i < items.size() && i < kMaxEvidenceItems; ++i) o.note(std::move(items[i]));
+void add_limited(Outcome& o, const std::vector<std::string>& items) {
+  for (std::size_t i = 0; i < items.size() && i < kMaxEvidenceItems; ++i) o.note(items[i]);
   if (items.size() > kMaxEvidenceItems) o.note("... and " + std::to_string(items.size() - kMaxEvidenceItems) + " more");
 }
 
@@ -93,7 +92,7 @@ class Evaluator {
       if (comb.mode == Mode::none && kind == ResultKind::fail) relevant = k.kind == ResultKind::pass;
       if (comb.mode == Mode::all && kind == ResultKind::error) relevant = k.kind == ResultKind::error;
       if (!relevant) continue;
-      for (auto& e : k.evidence) o.evidence.push_back(std::move(e));
+      o.note(k.evidence);
     }
     return o;
   }
@@ -101,7 +100,7 @@ class Evaluator {
   Outcome operator()(const detail::FileRule& r) {
     std::vector<std::string> targets;
     if (is_glob(r.path)) {
-      const auto* m = c_.snap.glob(r.path);
+      const auto* m = c_.glob(r.path);
       if (!m) return Outcome::error(r.path + " was not collected");
       targets = *m;
       if (targets.empty()) {
@@ -115,7 +114,7 @@ class Evaluator {
     std::vector<std::string> bad, good;
     bool any_error = false;
     for (const auto& t : targets) {
-      const FileFact* f = c_.snap.file(t);
+      const FileFact* f = c_.file(t);
       if (!f) {
         any_error = true;
         bad.push_back(t + " was not collected");
@@ -133,9 +132,9 @@ class Evaluator {
       }
       if (!f->exists() && !(r.type == "symlink" && f->is_symlink)) {
         Outcome m = missing_outcome(r.missing, t + " does not exist");
-        if (m.kind == ResultKind::pass) good.push_back(m.evidence[0]);
-        else if (m.kind == ResultKind::error) { any_error = true; bad.push_back(m.evidence[0]); }
-        else bad.push_back(m.evidence[0]);
+        if (m.kind == ResultKind::pass) good.push_back(std::move(m.evidence));
+        else if (m.kind == ResultKind::error) { any_error = true; bad.push_back(std::move(m.evidence)); }
+        else bad.push_back(std::move(m.evidence));
         continue;
       }
       std::string seen = describe_file(*f);
@@ -159,48 +158,74 @@ class Evaluator {
       // An error only stands when nothing plainly failed.
       if (any_error && std::any_of(bad.begin(), bad.end(), [](const std::string& s) { return s.find(" should be ") != std::string::npos || s.ends_with(" exists"); }))
         o.kind = ResultKind::fail;
-      add_limited(o, std::move(bad));
+      add_limited(o, bad);
       return o;
     }
     o.kind = ResultKind::pass;
-    add_limited(o, std::move(good));
+    add_limited(o, good);
     return o;
   }
 
-  Outcome operator()(const detail::ContentRule& r) {
-    std::vector<std::string> files;
+  // The files named by paths and globs, in order: globs contribute their
+  // regular files only (a directory or socket matched by "dir/*" is no file to read).
+  // Paths point into the snapshot, which outlives the evaluation.
+  struct Expanded {
+    std::vector<const std::string*> files;
     std::vector<std::string> errors;
-    for (const auto& p : r.paths) {
-      if (is_glob(p)) {
-        bool collected = false;
-        auto m = c_.source.glob(p, collected);
-        if (!collected) errors.push_back(p + " was not collected");
-        files.insert(files.end(), m.begin(), m.end());
-      } else {
-        files.push_back(p);
-      }
+  };
+  Expanded expand(const std::vector<std::string>& patterns) {
+    Expanded out;
+    for (const auto& p : patterns) expand_one(p, out);
+    return out;
+  }
+  // `pattern` must outlive the result (it is content, or snapshot data).
+  void expand_one(const std::string& pattern, Expanded& out) {
+    if (!is_glob(pattern)) {
+      out.files.push_back(&pattern);
+      return;
     }
-    std::vector<std::pair<std::string, std::string_view>> texts;
-    for (const auto& f : files) {
-      FileText ft = c_.source.text(f);
+    const auto* matches = c_.glob(pattern);
+    if (!matches) {
+      out.errors.push_back(pattern + " was not collected");
+      return;
+    }
+    for (const auto& m : *matches) {
+      const FileFact* f = c_.file(m);
+      if (f && f->type != FileType::regular && f->type != FileType::error) continue;
+      out.files.push_back(&m);
+    }
+  }
+
+  Outcome operator()(const detail::ContentRule& r) {
+    Expanded ex = expand(r.paths);
+    std::vector<std::string>& errors = ex.errors;
+    std::vector<std::pair<const std::string*, std::string_view>> texts;
+    texts.reserve(ex.files.size());
+    for (const std::string* f : ex.files) {
+      FileText ft = c_.source.text(*f);
       if (ft.status == FileText::Status::ok) texts.emplace_back(f, ft.text);
-      else if (ft.status == FileText::Status::unreadable) errors.push_back(f + " could not be read: " + ft.reason);
-      else if (ft.status == FileText::Status::not_collected) errors.push_back(f + " was not collected");
+      else if (ft.status == FileText::Status::unreadable) errors.push_back(*f + " could not be read: " + ft.reason);
+      else if (ft.status == FileText::Status::not_collected) errors.push_back(*f + " was not collected");
     }
     if (!errors.empty()) {
       Outcome o = Outcome::error("");
-      o.evidence.clear();
-      add_limited(o, std::move(errors));
+      add_limited(o, errors);
       return o;
     }
     if (texts.empty()) return missing_outcome(r.missing, util::join(r.paths, ", ") + ": no such file");
     using Op = detail::ContentRule::Op;
     std::vector<std::string> hits;
-    for (const auto& [file, text] : texts) {
-      for (const auto& line : c_.lines(file, text)) {
+    for (const auto& [file_ptr, text] : texts) {
+      const std::string& file = *file_ptr;
+      // A file the pattern cannot match anywhere has no matching line: a
+      // missing required literal tells it fastest, one whole-file search next.
+      if (r.op != Op::every_line) {
+        const std::string& lit = r.regex.required_literal();
+        if (!lit.empty() && text.find(lit) == std::string_view::npos) continue;
+        if (r.whole_file.valid() && !r.whole_file.search(text)) continue;
+      }
+      for (const auto& line : c_.lines(file, text, r.comment)) {
         std::string_view t = util::trim(line.text);
-        if (t.empty()) continue;
-        if (!r.comment.empty() && t.starts_with(r.comment)) continue;
         bool m = r.regex.search(line.text);
         if (r.op == Op::present && m) return Outcome::pass(at(file, line.number) + ": " + util::clip(t));
         if (r.op == Op::absent && m) hits.push_back(at(file, line.number) + ": " + util::clip(t));
@@ -209,13 +234,13 @@ class Evaluator {
         }
       }
     }
-    std::string where = files.size() == 1 ? files[0] : util::join(r.paths, ", ");
+    std::string where = ex.files.size() == 1 ? *ex.files[0] : util::join(r.paths, ", ");
     if (r.op == Op::present) return Outcome::fail("no line matching /" + r.regex.pattern() + "/ in " + where);
     if (r.op == Op::every_line) return Outcome::pass("every line of " + where + " matches /" + r.regex.pattern() + "/");
     if (hits.empty()) return Outcome::pass("no line matching /" + r.regex.pattern() + "/ in " + where);
     Outcome o;
     o.kind = ResultKind::fail;
-    add_limited(o, std::move(hits));
+    add_limited(o, hits);
     return o;
   }
 
@@ -254,9 +279,9 @@ class Evaluator {
   }
 
   Outcome value_outcome(const detail::ValueTest& test, const std::optional<parse::KeyValue>& kv, const std::string& file,
-                        const std::string& key, const std::optional<std::string>& def) {
+                        const std::string& key, const std::optional<std::string>& def, std::string_view sep = " ") {
     if (kv) {
-      std::string where = at(file.empty() ? "?" : file, kv->line) + ": " + kv->key + " " + kv->value;
+      std::string where = at(file.empty() ? "?" : file, kv->line) + ": " + kv->key + std::string(sep) + kv->value;
       std::string why = test.check(kv->value);
       return why.empty() ? Outcome::pass(where) : Outcome::fail(where + " (" + why + ")");
     }
@@ -281,21 +306,12 @@ class Evaluator {
   }
 
   Outcome operator()(const detail::ConfigValueRule& r) {
-    std::vector<std::string> files;
-    std::vector<std::string> errors;
-    for (const auto& p : r.paths) {
-      if (is_glob(p)) {
-        bool collected = false;
-        auto m = c_.source.glob(p, collected);
-        if (!collected) errors.push_back(p + " was not collected");
-        files.insert(files.end(), m.begin(), m.end());
-      } else {
-        files.push_back(p);
-      }
-    }
+    Expanded ex = expand(r.paths);
+    std::vector<std::string>& errors = ex.errors;
     std::optional<parse::KeyValue> chosen;
     std::string chosen_file;
-    for (const auto& f : files) {
+    for (const std::string* fp : ex.files) {
+      const std::string& f = *fp;
       const auto& kvs = c_.key_values(f, r.separator);
       if (!kvs.available) {
         if (kvs.problem.find("does not exist") == std::string::npos) errors.push_back(kvs.problem);
@@ -310,8 +326,9 @@ class Evaluator {
       }
     }
     if (!errors.empty()) return Outcome::error(util::join(errors, "; "));
-    Outcome o = value_outcome(r.test, chosen, chosen_file, r.key, r.default_value);
-    if (!chosen && !r.default_value) o.evidence.back() += " in " + util::join(r.paths, ", ");
+    Outcome o = value_outcome(r.test, chosen, chosen_file, r.key, r.default_value,
+                              r.separator == parse::KvSeparator::equals ? " = " : " ");
+    if (!chosen && !r.default_value) o.evidence += " in " + util::join(r.paths, ", ");
     return o;
   }
 
@@ -321,13 +338,13 @@ class Evaluator {
     o.kind = ResultKind::pass;
     bool checked = false;
     if (r.scope != Scope::persistent) {
-      const FileFact* procsys = c_.snap.file(detail::paths::kProcSys);
+      const FileFact* procsys = c_.file(detail::paths::kProcSys);
       if (!procsys || !procsys->exists()) {
         if (r.scope == Scope::runtime) return Outcome::error("runtime kernel parameters are not available (no /proc/sys)");
         o.note("runtime value not available (no /proc/sys)");
       } else {
         checked = true;
-        std::string path = parse::sysctl_proc_path(r.key);
+        const std::string& path = r.proc_path;
         FileText ft = c_.source.text(path);
         if (ft.status == FileText::Status::ok) {
           std::string value = normalize_ws(ft.text);
@@ -460,19 +477,15 @@ class Evaluator {
   }
 
   Outcome operator()(const detail::PamRule& r) {
-    std::vector<std::string> files;
-    if (is_glob(r.path)) {
-      bool collected = false;
-      files = c_.source.glob(r.path, collected);
-      if (!collected) return Outcome::error(r.path + " was not collected");
-      if (files.empty()) return Outcome::fail("no file matches " + r.path);
-    } else {
-      files.push_back(r.path);
-    }
+    Expanded ex;
+    expand_one(r.path, ex);
+    if (!ex.errors.empty()) return Outcome::error(ex.errors.front());
+    if (ex.files.empty()) return Outcome::fail("no file matches " + r.path);
     Outcome o;
     o.kind = ResultKind::pass;
     std::string what = (r.type.empty() ? std::string() : r.type + " ") + r.module;
-    for (const auto& f : files) {
+    for (const std::string* fp : ex.files) {
+      const std::string& f = *fp;
       const auto& stack = c_.pam(f);
       if (stack.incomplete) return Outcome::error(f + ": " + util::join(stack.problems, "; "));
       std::vector<const parse::PamLine*> hits;
@@ -559,12 +572,12 @@ class Evaluator {
     if (!r.installed) {
       if (present.empty()) return Outcome::pass(util::join(r.names, ", ") + " not installed");
       o.kind = ResultKind::fail;
-      add_limited(o, std::move(present));
+      add_limited(o, present);
       return o;
     }
     if (!present.empty()) {
       o.kind = ResultKind::fail;
-      add_limited(o, std::move(present));
+      add_limited(o, present);
       return o;
     }
     return Outcome::fail(util::join(r.names, " or ") + " not installed");
@@ -573,38 +586,12 @@ class Evaluator {
   Outcome operator()(const detail::ServiceRule& r) {
     Outcome o;
     o.kind = ResultKind::pass;
-    for (const auto& unit : r.units) {
-      std::string state, where;
-      bool masked = false, exists = false, enabled = false, not_collected = false;
-      for (const auto& dir : detail::paths::unit_dirs()) {
-        const FileFact* f = c_.snap.file(dir + "/" + unit);
-        if (!f) {
-          not_collected = true;
-          continue;
-        }
-        if (f->is_symlink && f->link_target == "/dev/null" && (dir.starts_with("/etc/") || dir.starts_with("/run/"))) {
-          masked = true;
-          where = dir + "/" + unit + " -> /dev/null";
-          break;
-        }
-        if (f->exists() && where.empty()) {
-          exists = true;
-          where = dir + "/" + unit;
-        }
-        for (const char* kind : {"/*.wants/", "/*.requires/"}) {
-          const auto* links = c_.snap.glob(dir + kind + unit);
-          if (!links) {
-            not_collected = true;
-            continue;
-          }
-          if (!links->empty() && !enabled) {
-            enabled = true;
-            where = links->front();
-          }
-        }
-      }
-      if (not_collected && !masked && !exists && !enabled) return Outcome::error("unit files for " + unit + " were not collected");
-      state = masked ? "masked" : enabled ? "enabled" : exists ? "disabled" : "absent";
+    for (std::size_t u = 0; u < r.units.size(); ++u) {
+      const std::string& unit = r.units[u];
+      const auto& us = c_.unit_state(unit, r.paths[u]);
+      if (us.state.empty()) return Outcome::error("unit files for " + unit + " were not collected");
+      const std::string& state = us.state;
+      const std::string& where = us.where;
       bool ok = std::find(r.allowed.begin(), r.allowed.end(), state) != r.allowed.end();
       std::string seen = unit + " is " + state + (where.empty() ? "" : " (" + where + ")");
       if (!ok) {
@@ -661,19 +648,13 @@ class Evaluator {
         if (e.hash.empty() && !exempt(e.name)) bad.push_back(sh_at(e) + " has an empty password");
       ok_note = "no account has an empty password";
     } else if (prop == "unique_uids" || prop == "unique_user_names") {
-      std::map<std::string, std::vector<std::string>> seen;
-      for (const auto& e : pw.value.entries)
-        seen[prop == "unique_uids" ? std::to_string(e.uid) : e.name].push_back(e.name + " (line " + std::to_string(e.line) + ")");
-      for (const auto& [k, names] : seen)
-        if (names.size() > 1) bad.push_back((prop == "unique_uids" ? "UID " : "user name ") + k + " used by " + util::join(names, ", "));
-      ok_note = prop == "unique_uids" ? "UIDs are unique" : "user names are unique";
+      bool by_id = prop == "unique_uids";
+      bad = duplicates(pw.value.entries, by_id, by_id ? "UID " : "user name ");
+      ok_note = by_id ? "UIDs are unique" : "user names are unique";
     } else if (prop == "unique_gids" || prop == "unique_group_names") {
-      std::map<std::string, std::vector<std::string>> seen;
-      for (const auto& e : gr.value.entries)
-        seen[prop == "unique_gids" ? std::to_string(e.gid) : e.name].push_back(e.name + " (line " + std::to_string(e.line) + ")");
-      for (const auto& [k, names] : seen)
-        if (names.size() > 1) bad.push_back((prop == "unique_gids" ? "GID " : "group name ") + k + " used by " + util::join(names, ", "));
-      ok_note = prop == "unique_gids" ? "GIDs are unique" : "group names are unique";
+      bool by_id = prop == "unique_gids";
+      bad = duplicates(gr.value.entries, by_id, by_id ? "GID " : "group name ");
+      ok_note = by_id ? "GIDs are unique" : "group names are unique";
     } else if (prop == "primary_groups_exist") {
       std::set<long long> gids;
       for (const auto& g : gr.value.entries) gids.insert(g.gid);
@@ -737,13 +718,44 @@ class Evaluator {
     if (!bad.empty()) {
       Outcome o;
       o.kind = ResultKind::fail;
-      add_limited(o, std::move(bad));
+      add_limited(o, bad);
       return o;
     }
     return Outcome::pass(ok_note);
   }
 
  private:
+  // Entries sharing an id (or a name), one line per shared key; strings are
+  // built only for the duplicates.
+  template <class Entry>
+  static std::vector<std::string> duplicates(const std::vector<Entry>& entries, bool by_id, const char* what) {
+    auto id_of = [](const Entry& e) {
+      if constexpr (requires { e.uid; }) return e.uid;
+      else return e.gid;
+    };
+    std::vector<const Entry*> order;
+    order.reserve(entries.size());
+    for (const auto& e : entries) order.push_back(&e);
+    auto less = [&](const Entry* a, const Entry* b) {
+      if (by_id) return id_of(*a) != id_of(*b) ? id_of(*a) < id_of(*b) : a->line < b->line;
+      return a->name != b->name ? a->name < b->name : a->line < b->line;
+    };
+    auto same = [&](const Entry* a, const Entry* b) { return by_id ? id_of(*a) == id_of(*b) : a->name == b->name; };
+    std::stable_sort(order.begin(), order.end(), less);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < order.size();) {
+      std::size_t j = i + 1;
+      while (j < order.size() && same(order[i], order[j])) ++j;
+      if (j - i > 1) {
+        std::vector<std::string> names;
+        for (std::size_t k = i; k < j; ++k) names.push_back(order[k]->name + " (line " + std::to_string(order[k]->line) + ")");
+        out.push_back(what + (by_id ? std::to_string(id_of(*order[i])) : order[i]->name) + " used by " + util::join(names, ", "));
+      }
+      i = j;
+    }
+    return out;
+  }
+
   std::string describe_file(const FileFact& f) {
     std::string s = f.path;
     if (f.is_symlink) s += " -> " + f.link_target;
@@ -765,6 +777,8 @@ class Evaluator {
   }
 
   static std::string normalize_ws(std::string_view s) {
+    s = util::trim(s);
+    if (s.find_first_of(" \t\n") == std::string_view::npos) return std::string(s);
     std::string out;
     for (auto w : util::split_ws(util::trim(s))) {
       if (!out.empty()) out += ' ';
@@ -806,7 +820,7 @@ Outcome applicability(HostFacts::Cache& c, const detail::Applicability& a) {
     if (!any) return Outcome::na(util::join(a.packages, " or ") + " not installed");
   }
   for (const auto& f : a.files) {
-    const FileFact* ff = c.snap.file(f);
+    const FileFact* ff = c.file(f);
     if (!ff) return Outcome::error(f + " was not collected");
     if (ff->type == FileType::error) return Outcome::error(f + ": " + ff->error);
     if (!ff->exists()) return Outcome::na(f + " does not exist");
@@ -831,7 +845,7 @@ CheckResult evaluate_check(const HostFacts& facts, const Check& check) {
     Outcome a = applicability(cache, *check.applies);
     if (a.kind != ResultKind::pass) {
       res.result = a.kind;
-      res.evidence = util::join(a.evidence, "\n");
+      res.evidence = std::move(a.evidence);
       return res;
     }
   }
@@ -842,7 +856,7 @@ CheckResult evaluate_check(const HostFacts& facts, const Check& check) {
   }
   Outcome o = Evaluator(cache).eval(*check.rule);
   res.result = o.kind;
-  res.evidence = util::join(o.evidence, "\n");
+  res.evidence = std::move(o.evidence);
   return res;
 }
 

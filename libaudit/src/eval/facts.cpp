@@ -8,9 +8,26 @@ namespace fleetaudit {
 
 using parse::FileText;
 
+SnapshotIndex::SnapshotIndex(const Snapshot& s) {
+  files_.reserve(s.files.size());
+  for (const auto& [path, fact] : s.files) files_.emplace(path, &fact);
+  globs_.reserve(s.globs.size());
+  for (const auto& [pattern, matches] : s.globs) globs_.emplace(pattern, &matches);
+}
+
+const FileFact* SnapshotIndex::file(std::string_view path) const {
+  auto it = files_.find(path);
+  return it == files_.end() ? nullptr : it->second;
+}
+
+const std::vector<std::string>* SnapshotIndex::glob(std::string_view pattern) const {
+  auto it = globs_.find(pattern);
+  return it == globs_.end() ? nullptr : it->second;
+}
+
 FileText SnapshotSource::text(std::string_view path) const {
   FileText ft;
-  const FileFact* f = snap_.file(path);
+  const FileFact* f = index_.file(path);
   if (!f) return ft;  // not collected
   if (f->type == FileType::error) {
     ft.status = FileText::Status::unreadable;
@@ -33,7 +50,7 @@ FileText SnapshotSource::text(std::string_view path) const {
 }
 
 std::vector<std::string> SnapshotSource::glob(std::string_view pattern, bool& collected) const {
-  const auto* m = snap_.glob(pattern);
+  const auto* m = index_.glob(pattern);
   collected = m != nullptr;
   return m ? *m : std::vector<std::string>{};
 }
@@ -102,10 +119,20 @@ const Parsed<parse::GroupFile>& HostFacts::Cache::group() {
   return text_fact(group_, detail::paths::kGroup, [](std::string_view t) { return parse::parse_group(t); });
 }
 
-const std::vector<util::Line>& HostFacts::Cache::lines(const std::string& path, std::string_view text) {
-  auto it = lines_.find(path);
-  if (it != lines_.end()) return it->second;
-  return lines_.emplace(path, util::split_lines(text)).first->second;
+const std::vector<util::Line>& HostFacts::Cache::lines(const std::string& /*path*/, std::string_view text,
+                                                       std::string_view comment) {
+  auto& per_file = lines_[text.data()];
+  for (const auto& [c, lines] : per_file) {
+    if (c == comment) return lines;
+  }
+  std::vector<util::Line> kept;
+  for (const auto& line : util::split_lines(text)) {
+    std::string_view t = util::trim(line.text);
+    if (t.empty() || (!comment.empty() && t.starts_with(comment))) continue;
+    kept.push_back(line);
+  }
+  per_file.emplace_back(std::string(comment), std::move(kept));
+  return per_file.back().second;
 }
 
 const Parsed<std::map<std::string, parse::SysctlSetting, std::less<>>>& HostFacts::Cache::sysctl() {
@@ -119,7 +146,7 @@ const Parsed<std::map<std::string, parse::SysctlSetting, std::less<>>>& HostFact
     for (auto& m : source.glob(dir + "/*.conf", collected)) present.push_back(m);
     if (!collected) problems.push_back(dir + "/*.conf was not collected");
   }
-  if (const FileFact* f = snap.file(parse::kSysctlConf); f && f->exists()) present.emplace_back(parse::kSysctlConf);
+  if (const FileFact* f = index.file(parse::kSysctlConf); f && f->exists()) present.emplace_back(parse::kSysctlConf);
   std::vector<parse::SysctlFile> files;
   for (const auto& path : parse::sysctl_apply_order(present)) {
     FileText ft = source.text(path);
@@ -167,12 +194,54 @@ const Parsed<std::vector<parse::MountEntry>>& HostFacts::Cache::fstab() {
 }
 
 const Parsed<std::vector<parse::KeyValue>>& HostFacts::Cache::key_values(const std::string& path, parse::KvSeparator sep) {
-  std::string key = path + (sep == parse::KvSeparator::equals ? "|=" : "|ws");
-  auto it = key_values_.find(key);
-  if (it != key_values_.end()) return it->second;
+  auto& cache = sep == parse::KvSeparator::equals ? key_values_eq_ : key_values_ws_;
+  auto it = cache.find(path);
+  if (it != cache.end()) return it->second;
   std::optional<Parsed<std::vector<parse::KeyValue>>> slot;
   text_fact(slot, path, [sep](std::string_view t) { return parse::parse_key_values(t, sep, true); });
-  return key_values_.emplace(key, std::move(*slot)).first->second;
+  // The key must outlive the map: use the snapshot's copy of the path when there is one.
+  const FileFact* f = index.file(path);
+  std::string_view key = f ? std::string_view(f->path) : std::string_view(owned_keys_.emplace_back(path));
+  return cache.emplace(key, std::move(*slot)).first->second;
+}
+
+const HostFacts::Cache::UnitState& HostFacts::Cache::unit_state(const std::string& unit,
+                                                                const std::vector<detail::ServiceRule::UnitPaths>& paths) {
+  auto it = units_.find(unit);
+  if (it != units_.end()) return it->second;
+  UnitState st;
+  bool masked = false, exists = false, enabled = false, not_collected = false;
+  for (const auto& p : paths) {
+    const FileFact* f = index.file(p.unit_file);
+    if (!f) {
+      not_collected = true;
+      continue;
+    }
+    // Only /etc and /run can mask: a vendor link to /dev/null is not a mask.
+    if (f->is_symlink && f->link_target == "/dev/null" && (p.dir.starts_with("/etc/") || p.dir.starts_with("/run/"))) {
+      masked = true;
+      st.where = p.unit_file + " -> /dev/null";
+      break;
+    }
+    if (f->exists() && st.where.empty()) {
+      exists = true;
+      st.where = p.unit_file;
+    }
+    for (const std::string* pattern : {&p.wants_glob, &p.requires_glob}) {
+      const auto* links = index.glob(*pattern);
+      if (!links) {
+        not_collected = true;
+        continue;
+      }
+      if (!links->empty() && !enabled) {
+        enabled = true;
+        st.where = links->front();
+      }
+    }
+  }
+  if (!(not_collected && !masked && !exists && !enabled))
+    st.state = masked ? "masked" : enabled ? "enabled" : exists ? "disabled" : "absent";
+  return units_.emplace(unit, std::move(st)).first->second;
 }
 
 std::string HostFacts::Cache::user_name(std::uint32_t uid) {

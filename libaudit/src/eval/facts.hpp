@@ -2,12 +2,15 @@
 // Parsed views of a snapshot, built on first use and cached for the life of a
 // HostFacts. No I/O: everything comes from the snapshot.
 
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
+#include "content/rule.hpp"
 #include "fleetaudit/evaluate.hpp"
 #include "parse/accounts.hpp"
 #include "parse/dpkg_status.hpp"
@@ -22,15 +25,28 @@
 
 namespace fleetaudit {
 
+/// Hash lookups over a snapshot's paths: evaluation looks paths up far more
+/// often than it walks them, and long shared prefixes make ordered lookups slow.
+class SnapshotIndex {
+ public:
+  explicit SnapshotIndex(const Snapshot& s);
+  const FileFact* file(std::string_view path) const;
+  const std::vector<std::string>* glob(std::string_view pattern) const;
+
+ private:
+  std::unordered_map<std::string_view, const FileFact*> files_;
+  std::unordered_map<std::string_view, const std::vector<std::string>*> globs_;
+};
+
 /// A TextSource over a snapshot.
 class SnapshotSource final : public parse::TextSource {
  public:
-  explicit SnapshotSource(const Snapshot& s) : snap_(s) {}
+  explicit SnapshotSource(const SnapshotIndex& index) : index_(index) {}
   parse::FileText text(std::string_view path) const override;
   std::vector<std::string> glob(std::string_view pattern, bool& collected) const override;
 
  private:
-  const Snapshot& snap_;
+  const SnapshotIndex& index_;
 };
 
 /// A parsed fact with what went wrong getting it.
@@ -43,10 +59,14 @@ struct Parsed {
 };
 
 struct HostFacts::Cache {
-  explicit Cache(const Snapshot& s) : snap(s), source(s) {}
+  explicit Cache(const Snapshot& s) : snap(s), index(s), source(index) {}
 
   const Snapshot& snap;
+  SnapshotIndex index;
   SnapshotSource source;
+
+  const FileFact* file(std::string_view path) const { return index.file(path); }
+  const std::vector<std::string>* glob(std::string_view pattern) const { return index.glob(pattern); }
 
   const Parsed<std::map<std::string, std::string>>& os_release();
   const Parsed<parse::DpkgDatabase>& dpkg();
@@ -56,7 +76,8 @@ struct HostFacts::Cache {
   const Parsed<parse::PasswdFile>& passwd();
   const Parsed<parse::ShadowFile>& shadow();
   const Parsed<parse::GroupFile>& group();
-  const std::vector<util::Line>& lines(const std::string& path, std::string_view text);
+  /// Non-blank lines of a file that do not start with `comment` (after blanks), trimmed.
+  const std::vector<util::Line>& lines(const std::string& path, std::string_view text, std::string_view comment);
   /// Persisted sysctl settings, and the files they came from.
   const Parsed<std::map<std::string, parse::SysctlSetting, std::less<>>>& sysctl();
   const Parsed<parse::ModprobeConfig>& modprobe();
@@ -64,6 +85,13 @@ struct HostFacts::Cache {
   const Parsed<std::vector<parse::MountEntry>>& runtime_mounts();
   const Parsed<std::vector<parse::MountEntry>>& fstab();
   const Parsed<std::vector<parse::KeyValue>>& key_values(const std::string& path, parse::KvSeparator sep);
+
+  /// A systemd unit's state from its unit files and links, worked out once.
+  struct UnitState {
+    std::string state;  // absent, masked, enabled, disabled; empty: not collected
+    std::string where;  // the file or link that decided it
+  };
+  const UnitState& unit_state(const std::string& unit, const std::vector<detail::ServiceRule::UnitPaths>& paths);
 
   /// uid/gid -> name through the host's own files (a root directory's, not ours).
   std::string user_name(std::uint32_t uid);
@@ -86,13 +114,17 @@ struct HostFacts::Cache {
   std::optional<Parsed<parse::PasswdFile>> passwd_;
   std::optional<Parsed<parse::ShadowFile>> shadow_;
   std::optional<Parsed<parse::GroupFile>> group_;
-  std::map<std::string, std::vector<util::Line>, std::less<>> lines_;
+  // Keyed by the address of a file's content in the snapshot: stable, unique
+  // per file, and free to look up.
+  std::unordered_map<const char*, std::vector<std::pair<std::string, std::vector<util::Line>>>> lines_;
   std::optional<Parsed<std::map<std::string, parse::SysctlSetting, std::less<>>>> sysctl_;
   std::optional<Parsed<parse::ModprobeConfig>> modprobe_;
   std::optional<Parsed<std::set<std::string, std::less<>>>> loaded_modules_;
   std::optional<Parsed<std::vector<parse::MountEntry>>> runtime_mounts_, fstab_;
-  std::map<std::string, Parsed<std::vector<parse::KeyValue>>, std::less<>> key_values_;
+  std::unordered_map<std::string_view, Parsed<std::vector<parse::KeyValue>>> key_values_eq_, key_values_ws_;
   std::optional<std::optional<long long>> today_;
+  std::deque<std::string> owned_keys_;
+  std::unordered_map<std::string, UnitState> units_;  // keys for paths the snapshot does not hold
 };
 
 }  // namespace fleetaudit

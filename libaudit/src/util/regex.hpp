@@ -14,17 +14,26 @@ class Regex {
  public:
   Regex() = default;
   /// Compiles `pattern`; the error says where in the pattern it went wrong.
-  static Expected<Regex> compile(std::string_view pattern, bool case_insensitive = false);
+  static Expected<Regex> compile(std::string_view pattern, bool case_insensitive = false, bool multiline = false);
 
   /// True when the pattern matches anywhere in `subject`.
   bool search(std::string_view subject) const;
   const std::string& pattern() const noexcept { return pattern_; }
+  /// A literal every match must contain (empty when none could be proven):
+  /// a subject without it cannot match, which a substring search tells fast.
+  const std::string& required_literal() const noexcept { return literal_; }
   bool valid() const noexcept { return code_ != nullptr; }
 
  private:
   struct Code;
   std::shared_ptr<const Code> code_;
   std::string pattern_;
+  std::string literal_;
 };
+
+/// The longest run of plain characters that every match of `pattern` must
+/// contain, found conservatively (top-level alternation, inline flags or
+/// anything unclear give none). Exposed for tests.
+std::string required_literal_of(std::string_view pattern);
 
 }  // namespace fleetaudit::util

@@ -78,6 +78,16 @@ TEST_CASE("file_content: present, absent, every_line, comments, unreadable", "[e
   CHECK(r.evidence == "/etc/sudoers could not be read: permission denied");
 }
 
+TEST_CASE("content globs read regular files and pass over directories", "[eval][content]") {
+  SnapshotBuilder b;
+  b.glob("/etc/dconf/db/local.d/*", {"/etc/dconf/db/local.d/00-screensaver", "/etc/dconf/db/local.d/locks"});
+  b.file("/etc/dconf/db/local.d/00-screensaver", "[org/gnome/desktop/session]\nidle-delay=uint32 900\n");
+  b.dir("/etc/dconf/db/local.d/locks");
+  CHECK(run("{file_content: {path: '/etc/dconf/db/local.d/*', present: 'idle-delay'}}", b.snap).result == ResultKind::pass);
+  CHECK(run("{config_value: {path: '/etc/dconf/db/local.d/*', section: org/gnome/desktop/session, key: idle-delay, "
+            "matches: '900$'}}", b.snap).result == ResultKind::pass);
+}
+
 TEST_CASE("sshd_config: effective values, defaults and evidence", "[eval][sshd]") {
   SnapshotBuilder b;
   b.file("/etc/ssh/sshd_config", "Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin yes\nMaxStartups 10:30:60\n");

@@ -249,3 +249,37 @@ TEST_CASE("string helpers: globs, sections, durations, modes", "[util]") {
   CHECK_FALSE(util::parse_octal_mode("17777").has_value());
   CHECK(util::format_mode(0750) == "0750");
 }
+
+#include "util/regex.hpp"
+
+TEST_CASE("regex: required literals are found conservatively", "[util][regex]") {
+  using fleetaudit::util::required_literal_of;
+  CHECK(required_literal_of(R"((?:^|[\s;])(?:(?:readonly|export)\s+)?TMOUT=["']?\d+)") == "TMOUT=");
+  CHECK(required_literal_of(R"(^\s*PermitRootLogin\s+yes)") == "PermitRootLogin");
+  CHECK(required_literal_of("NOPASSWD") == "NOPASSWD");
+  CHECK(required_literal_of("abc|def") == "");          // top-level alternation with nothing in common
+  CHECK(required_literal_of("TMOUTa|xTMOUT") == "TMOUT");  // ... or with something in common
+  CHECK(required_literal_of(R"((?:^|[\s;])(?:readonly\s+(?:\w+(?:=\S*)?\s+)*TMOUT\b|(?:declare|typeset)\s+-\w*r\w*\s+TMOUT\b))") ==
+        "TMOUT");
+  CHECK(required_literal_of("(?=foo)bar") == "bar");     // lookarounds match nothing themselves
+  CHECK(required_literal_of("(abc)?xyz") == "xyz");
+  CHECK(required_literal_of("(?i)secret") == "");      // inline flags
+  CHECK(required_literal_of("colou?r") == "colo");     // 'u' is optional
+  CHECK(required_literal_of("[a-z]+foo") == "foo");
+  CHECK(required_literal_of(R"(\x41BCD)") == "");      // escapes it does not read
+  CHECK(required_literal_of("ab*cdef") == "cdef");
+  CHECK(required_literal_of(R"(a\.conf)") == "a.conf");
+  CHECK(required_literal_of(R"(x{0,3}yzw)") == "yzw");
+  CHECK(required_literal_of("ab") == "");              // too short to help
+  // Whatever it returns must be inside every match.
+  for (const char* pat : {"foo(bar)?baz", "^-w /etc/sudoers -p wa", R"(\bpam_unix\.so\b.*nullok)", "x+yyy+z",
+                          "(?:foox|yfoo)z", "a(?:bcd|bce)f", "(?<name>abc)d"}) {
+    auto re = fleetaudit::util::Regex::compile(pat);
+    REQUIRE(re);
+    std::string lit = re->required_literal();
+    for (const char* subject : {"foobaz", "foobarbaz", "-w /etc/sudoers -p wa -k scope", "auth pam_unix.so nullok", "xyyyyyz",
+                                "yfooz", "fooxz", "abcdf", "abcef", "abcd"}) {
+      if (re->search(subject)) CHECK(std::string_view(subject).find(lit) != std::string_view::npos);
+    }
+  }
+}

@@ -1,0 +1,217 @@
+// The fleetaudit command end to end.
+
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <set>
+
+#include "support/fixture_tree.hpp"
+#include "support/process.hpp"
+
+using nlohmann::json;
+namespace ft = fleetaudit::testing;
+
+namespace {
+
+ft::ProcessResult fa(std::vector<std::string> args) {
+  args.insert(args.begin(), FLEETAUDIT_CLI);
+  return ft::run_process(args, {"FLEETAUDIT_CONTENT=" FLEETAUDIT_SOURCE_DIR, "NO_COLOR="});
+}
+
+json parse(const ft::ProcessResult& r) {
+  INFO("stderr: " << r.err);
+  REQUIRE_NOTHROW(json::parse(r.out));
+  return json::parse(r.out);
+}
+
+const json* result_of(const json& report, const std::string& check) {
+  for (const auto& r : report["hosts"][0]["results"])
+    if (r["check"] == check) return &r;
+  return nullptr;
+}
+
+int severity_rank(const std::string& s) {
+  static const std::vector<std::string> order{"info", "low", "medium", "high", "critical"};
+  return static_cast<int>(std::find(order.begin(), order.end(), s) - order.begin());
+}
+
+}  // namespace
+
+TEST_CASE("scan --root: JSON report shape, evidence, references", "[cli]") {
+  ft::FixtureTree good("ssh-pass");
+  ft::TempDir t;
+  auto r = fa({"scan", "--root", good.root().string(), "--db", (t.path() / "fa.db").string(), "--format", "json", "--fail-on", "none"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  json j = parse(r);
+  CHECK(j["scan"]["profile"] == "cis-debian-12");
+  CHECK(j["scan"]["id"] == 1);
+  CHECK(j["scan"]["checks_selected"].get<int>() >= 310);
+  REQUIRE(j["hosts"].size() == 1);
+  const json& h = j["hosts"][0];
+  CHECK(h["state"] == "ok");
+  CHECK(h["collector"] == "root:" + good.root().string());
+  CHECK(h["score"].is_number());
+  std::set<std::string> kinds;
+  for (const auto& res : h["results"]) {
+    for (const char* key : {"check", "section", "result", "severity", "title", "evidence", "refs"}) REQUIRE(res.contains(key));
+    kinds.insert(res["result"].get<std::string>());
+  }
+  CHECK(kinds.count("manual"));
+  const json* root_login = result_of(j, "ssh.server.root-login-disabled");
+  REQUIRE(root_login);
+  CHECK((*root_login)["result"] == "pass");
+  CHECK((*root_login)["section"] == "5.1.20");
+  CHECK((*root_login)["refs"]["cis"]["cis-debian-12"] == json::array({"5.1.20"}));
+  CHECK((*root_login)["evidence"].get<std::string>().find("PermitRootLogin") != std::string::npos);
+}
+
+TEST_CASE("scan exit codes follow --fail-on", "[cli]") {
+  ft::FixtureTree bad("ssh-fail");
+  auto r = fa({"scan", "--root", bad.root().string(), "--no-db", "--format", "json", "--fail-on", "none"});
+  REQUIRE(r.exit_code == 0);
+  json j = parse(r);
+  const json* root_login = result_of(j, "ssh.server.root-login-disabled");
+  REQUIRE(root_login);
+  CHECK((*root_login)["result"] == "fail");
+  int worst = -1;
+  for (const auto& res : j["hosts"][0]["results"])
+    if (res["result"] == "fail") worst = std::max(worst, severity_rank(res["severity"]));
+  REQUIRE(worst >= 0);
+  for (const char* level : {"info", "low", "medium", "high", "critical"}) {
+    auto rr = fa({"scan", "--root", bad.root().string(), "--no-db", "--format", "json", "--fail-on", level});
+    INFO("--fail-on " << level << ": " << rr.err);
+    CHECK(rr.exit_code == (severity_rank(level) <= worst ? 2 : 0));
+  }
+}
+
+TEST_CASE("table report: sorted, aligned, colour only when asked", "[cli]") {
+  ft::FixtureTree bad("ssh-fail");
+  auto plain = fa({"scan", "--root", bad.root().string(), "--no-db", "--fail-on", "none"});
+  REQUIRE(plain.exit_code == 0);
+  CHECK(plain.out.find('\033') == std::string::npos);
+  CHECK(plain.out.find("SECTION  ") != std::string::npos);
+  CHECK(plain.out.find("Summary: ") != std::string::npos);
+  CHECK(plain.out.find("score ") != std::string::npos);
+  auto first = plain.out.find("  1.1.1.1 ");
+  auto later = plain.out.find("  5.1.20 ");
+  REQUIRE(first != std::string::npos);
+  REQUIRE(later != std::string::npos);
+  CHECK(first < later);
+  auto color = fa({"scan", "--root", bad.root().string(), "--no-db", "--fail-on", "none", "--color", "always"});
+  CHECK(color.out.find("\033[31;1mFAIL") != std::string::npos);
+  auto problems = fa({"scan", "--root", bad.root().string(), "--no-db", "--fail-on", "none", "--problems-only"});
+  CHECK(problems.out.find(" PASS ") == std::string::npos);
+  CHECK(problems.out.find(" FAIL ") != std::string::npos);
+}
+
+TEST_CASE("scans are stored; history lists them newest first", "[cli][store]") {
+  ft::FixtureTree good("ssh-pass");
+  ft::FixtureTree bad("ssh-fail");
+  ft::TempDir t;
+  std::string db = (t.path() / "fa.db").string();
+  REQUIRE(fa({"scan", "--root", good.root().string(), "--db", db, "--fail-on", "none"}).exit_code == 0);
+  REQUIRE(fa({"scan", "--root", bad.root().string(), "--db", db, "--fail-on", "none"}).exit_code == 0);
+  auto h = fa({"history", "--db", db, "--format", "json"});
+  REQUIRE(h.exit_code == 0);
+  json j = parse(h);
+  REQUIRE(j.size() == 2);
+  CHECK(j[0]["id"] == 2);
+  CHECK(j[1]["id"] == 1);
+  CHECK(j[0]["profile"] == "cis-debian-12");
+  CHECK(j[0]["fail"].get<int>() > j[1]["fail"].get<int>());
+  auto table = fa({"history", "--db", db});
+  CHECK(table.out.find("SCAN") != std::string::npos);
+  auto none = fa({"history", "--db", (t.path() / "missing.db").string()});
+  CHECK(none.exit_code == 1);
+  CHECK(none.err.find("no store here yet") != std::string::npos);
+}
+
+TEST_CASE("collect then evaluate gives the same results as scan", "[cli]") {
+  ft::FixtureTree bad("ssh-fail");
+  ft::TempDir t;
+  std::string snap = (t.path() / "snap.json").string();
+  auto c = fa({"collect", "--root", bad.root().string(), "--out", snap});
+  INFO(c.err);
+  REQUIRE(c.exit_code == 0);
+  auto ev = fa({"evaluate", snap, "--format", "json", "--fail-on", "none"});
+  auto sc = fa({"scan", "--root", bad.root().string(), "--no-db", "--format", "json", "--fail-on", "none"});
+  REQUIRE(ev.exit_code == 0);
+  json a = parse(ev), b = parse(sc);
+  REQUIRE(a["hosts"][0]["results"].size() == b["hosts"][0]["results"].size());
+  for (std::size_t i = 0; i < a["hosts"][0]["results"].size(); ++i) {
+    const auto& x = a["hosts"][0]["results"][i];
+    const auto& y = b["hosts"][0]["results"][i];
+    INFO(x["check"]);
+    CHECK(x["check"] == y["check"]);
+    CHECK(x["result"] == y["result"]);
+    CHECK(x["evidence"] == y["evidence"]);
+  }
+}
+
+TEST_CASE("bad input: clear messages, exit code 1, nothing half-written", "[cli][errors]") {
+  ft::TempDir t;
+  auto r = fa({"scan", "--profile", "nope", "--no-db"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("unknown profile 'nope' (available: ") != std::string::npos);
+  r = fa({"scan", "--root", "/nonexistent/dir", "--no-db"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("--root /nonexistent/dir: not a directory") != std::string::npos);
+  r = fa({"scan", "--fail-on", "severe", "--no-db"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("--fail-on: unknown severity 'severe'") != std::string::npos);
+  std::ofstream(t.path() / "garbage.json") << "{not json";
+  r = fa({"evaluate", (t.path() / "garbage.json").string()});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("garbage.json: snapshot is not valid JSON") != std::string::npos);
+  r = fa({"evaluate", (t.path() / "absent.json").string()});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("absent.json: cannot open") != std::string::npos);
+  // Broken content names file:line:column.
+  std::filesystem::create_directories(t.path() / "content" / "checks");
+  std::ofstream(t.path() / "content" / "checks" / "x.yaml") << "checks:\n  - id: a.b.c\n    title: t\n    severity: huge\n";
+  r = fa({"checks", "validate", "--content", (t.path() / "content").string()});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("checks/x.yaml:4:15: 'severity' must be") != std::string::npos);
+  r = fa({"scan", "--content", (t.path() / "content").string(), "--no-db"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("checks/x.yaml:2:7: check lacks required key 'rationale'") != std::string::npos);
+  // A store that cannot be written fails the command; the report is not claimed.
+  r = fa({"scan", "--db", "/proc/version/fa.db"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("/proc/version") != std::string::npos);
+  // An output file that cannot be written: message, exit 1.
+  r = fa({"scan", "--no-db", "--output", "/nonexistent/dir/report.txt"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("/nonexistent/dir/report.txt: cannot write") != std::string::npos);
+  r = fa({"checks", "show", "no.such.check"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("no check with id 'no.such.check'") != std::string::npos);
+  r = fa({"frobnicate"});
+  CHECK(r.exit_code == 1);
+}
+
+TEST_CASE("checks list, show and validate on the shipped content", "[cli][content]") {
+  auto v = fa({"checks", "validate"});
+  INFO(v.err);
+  CHECK(v.exit_code == 0);
+  CHECK(v.out.find(": ok") != std::string::npos);
+  auto list = fa({"checks", "list", "--profile", "cis-debian-12", "--format", "json"});
+  REQUIRE(list.exit_code == 0);
+  CHECK(parse(list).size() == 310);
+  auto show = fa({"checks", "show", "ssh.server.root-login-disabled"});
+  REQUIRE(show.exit_code == 0);
+  CHECK(show.out.find("cis-debian-12 5.1.20") != std::string::npos);
+  CHECK(show.out.find("sshd_config PermitRootLogin") != std::string::npos);
+}
+
+TEST_CASE("scan of this machine: a real local scan completes", "[cli][local]") {
+  auto r = fa({"scan", "--no-db", "--format", "json"});
+  INFO(r.err);
+  REQUIRE((r.exit_code == 0 || r.exit_code == 2));
+  json j = parse(r);
+  CHECK(j["hosts"][0]["collector"] == "local");
+  CHECK(j["hosts"][0]["results"].size() == j["scan"]["checks_selected"].get<std::size_t>());
+}
