@@ -107,7 +107,7 @@ TEST_CASE("table report: sorted, aligned, colour only when asked", "[cli]") {
   CHECK(problems.out.find(" FAIL ") != std::string::npos);
 }
 
-TEST_CASE("scans are stored; history lists them newest first", "[cli][store]") {
+TEST_CASE("scans are stored and history lists them newest first", "[cli][store]") {
   ft::FixtureTree good("ssh-pass");
   ft::FixtureTree bad("ssh-fail");
   ft::TempDir t;
@@ -177,7 +177,7 @@ TEST_CASE("bad input: clear messages, exit code 1, nothing half-written", "[cli]
   CHECK(r.err.find("checks/x.yaml:4:15: 'severity' must be") != std::string::npos);
   r = fa({"scan", "--content", (t.path() / "content").string(), "--no-db"});
   CHECK(r.exit_code == 1);
-  CHECK(r.err.find("checks/x.yaml:2:7: check lacks required key 'rationale'") != std::string::npos);
+  CHECK(r.err.find("checks/x.yaml:2:5: check lacks required key 'rationale'") != std::string::npos);
   // A store that cannot be written fails the command; the report is not claimed.
   r = fa({"scan", "--db", "/proc/version/fa.db"});
   CHECK(r.exit_code == 1);
