@@ -4,6 +4,7 @@
 #include <fleetaudit/fleetaudit.hpp>
 
 #include <CLI/CLI.hpp>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -32,6 +33,15 @@ constexpr const char* kDefaultProfile = "cis-debian-12";
 struct CliError {
   std::string message;
 };
+
+// Columns for the table: the terminal's width, or room enough when piped.
+int output_width(bool to_terminal) {
+  if (to_terminal && ::isatty(STDOUT_FILENO) == 1) {
+    winsize ws{};
+    if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 60) return ws.ws_col;
+  }
+  return 160;
+}
 
 bool stdout_is_color_terminal() {
   if (std::getenv("NO_COLOR")) return false;
@@ -125,6 +135,7 @@ void print_report(const fa::ScanReport& report, const OutputOptions& o) {
     bool to_terminal = o.output.empty() || o.output == "-";
     t.color = o.color == "always" || (o.color == "auto" && to_terminal && stdout_is_color_terminal());
     t.show_passed = !o.problems_only;
+    t.width = output_width(to_terminal);
     text = fa::format_table(report, t);
   }
   write_output(text, o.output);

@@ -14,7 +14,7 @@ struct TableOptions {
   bool color = false;          ///< ANSI colours (only on a terminal)
   bool show_passed = true;     ///< list pass / not-applicable rows, not only problems
   bool show_evidence = true;   ///< evidence under failing and error rows
-  int width = 100;             ///< wrap titles to this many columns
+  int width = 160;             ///< clip titles and evidence to fit this many columns
 };
 
 /// Sorted, aligned results per host with a summary (counts and score).

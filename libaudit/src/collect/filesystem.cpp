@@ -208,22 +208,37 @@ std::vector<std::string> Filesystem::expand(const std::string& pattern) {
         next.push_back(child_of(dir, c));
         continue;
       }
-      const auto* entries = entries_of(dir);
-      if (!entries) continue;
-      for (const auto& name : *entries) {
-        // As in the shell, a leading dot must be matched explicitly.
-        if (name.front() == '.' && c.front() != '.') continue;
-        if (util::glob_match(c, name)) next.push_back(child_of(dir, name));
+      auto key = std::make_pair(dir, c);
+      auto hit = component_cache_.find(key);
+      if (hit == component_cache_.end()) {
+        std::vector<std::string> matches;
+        if (const auto* entries = entries_of(dir)) {
+          for (const auto& name : *entries) {
+            // As in the shell, a leading dot must be matched explicitly.
+            if (name.front() == '.' && c.front() != '.') continue;
+            if (util::glob_match(c, name)) matches.push_back(child_of(dir, name));
+          }
+        }
+        hit = component_cache_.emplace(std::move(key), std::move(matches)).first;
       }
+      next.insert(next.end(), hit->second.begin(), hit->second.end());
     }
     current = std::move(next);
     if (current.empty()) break;
   }
   std::vector<std::string> out;
   for (const auto& p : current) {
-    Resolved r = resolve(p, false);
-    struct stat st{};
-    if (!r.err && ::lstat(r.real.c_str(), &st) == 0) out.push_back(p);
+    // The parent's listing (cached) says whether the name exists, without a
+    // system call per candidate; the root itself always exists.
+    std::size_t slash = p.rfind('/');
+    std::string parent = slash == 0 ? "/" : p.substr(0, slash);
+    std::string_view name = std::string_view(p).substr(slash + 1);
+    if (name.empty()) {
+      out.push_back(p);
+      continue;
+    }
+    const auto* entries = entries_of(parent);
+    if (entries && std::binary_search(entries->begin(), entries->end(), name)) out.push_back(p);
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());

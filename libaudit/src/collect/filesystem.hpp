@@ -40,6 +40,9 @@ class Filesystem {
   std::string root_;
   bool chrooted_ = false;
   std::map<std::string, std::optional<std::vector<std::string>>> listing_cache_;
+  // (directory, glob component) -> matching child paths: many patterns share
+  // their leading components (every unit's "/etc/systemd/system/*.wants/...").
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> component_cache_;
 };
 
 /// strerror() with a lower-case first letter, for evidence.

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fleetaudit/snapshot.hpp"
+#include "util/json_writer.hpp"
 
 namespace fleetaudit {
 
@@ -75,7 +76,11 @@ std::optional<std::string> base64_decode(std::string_view in) {
 // accepts round-trips byte for byte; anything else goes base64.
 bool valid_utf8(std::string_view s) {
   std::size_t i = 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   while (i < s.size()) {
+    // Fast path over ASCII (NUL excluded: it marks binary content).
+    while (i < s.size() && p[i] - 1u < 0x7Fu) ++i;
+    if (i >= s.size()) break;
     auto c = static_cast<unsigned char>(s[i]);
     if (c == 0) return false;
     if (c < 0x80) {
@@ -128,36 +133,49 @@ std::optional<FileType> parse_type(std::string_view s) {
 }  // namespace
 
 std::string to_json(const Snapshot& s) {
-  json j;
-  j["format"] = Snapshot::kFormatVersion;
-  j["host"] = s.host;
-  j["collector"] = s.collector;
-  j["collected_at"] = s.collected_at;
-  json files = json::object();
+  std::size_t bytes = 4096;
+  for (const auto& [path, f] : s.files) bytes += path.size() + f.content.size() + 96;
+  std::string out;
+  out.reserve(bytes);
+  util::JsonWriter w(out);
+  w.begin_object();
+  w.field("format", Snapshot::kFormatVersion).field("host", s.host).field("collector", s.collector);
+  w.field("collected_at", s.collected_at);
+  w.key("files").begin_object();
   for (const auto& [path, f] : s.files) {
-    json o;
-    o["type"] = type_name(f.type);
-    if (!f.error.empty()) o["error"] = f.error;
-    if (f.is_symlink) o["link"] = f.link_target;
+    w.key(path).begin_object();
+    w.field("type", type_name(f.type));
+    if (!f.error.empty()) w.field("error", f.error);
+    if (f.is_symlink) w.field("link", f.link_target);
     if (f.exists()) {
-      o["mode"] = f.mode;
-      o["uid"] = f.uid;
-      o["gid"] = f.gid;
-      o["size"] = f.size;
+      w.field("mode", f.mode).field("uid", f.uid).field("gid", f.gid).field("size", static_cast<std::uint64_t>(f.size));
     }
     if (f.has_content) {
-      if (valid_utf8(f.content)) o["content"] = f.content;
-      else o["content_b64"] = base64_encode(f.content);
-      if (f.truncated) o["truncated"] = true;
+      if (valid_utf8(f.content)) w.field("content", f.content);
+      else w.field("content_b64", base64_encode(f.content));
+      if (f.truncated) w.field("truncated", true);
     }
-    if (!f.content_error.empty()) o["content_error"] = f.content_error;
-    if (f.has_entries) o["entries"] = f.entries;
-    files[path] = std::move(o);
+    if (!f.content_error.empty()) w.field("content_error", f.content_error);
+    if (f.has_entries) {
+      w.key("entries").begin_array();
+      for (const auto& e : f.entries) w.value(e);
+      w.end_array();
+    }
+    w.end_object();
   }
-  j["files"] = std::move(files);
-  j["globs"] = s.globs;
-  j["errors"] = s.errors;
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  w.end_object();
+  w.key("globs").begin_object();
+  for (const auto& [pattern, matches] : s.globs) {
+    w.key(pattern).begin_array();
+    for (const auto& m : matches) w.value(m);
+    w.end_array();
+  }
+  w.end_object();
+  w.key("errors").begin_array();
+  for (const auto& e : s.errors) w.value(e);
+  w.end_array();
+  w.end_object();
+  return out;
 }
 
 Expected<Snapshot> snapshot_from_json(std::string_view text) {

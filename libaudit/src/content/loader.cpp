@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <atomic>
+#include <thread>
 #include <tuple>
 #include <cstdlib>
 #include <fstream>
@@ -85,19 +87,19 @@ class RuleParser {
  public:
   explicit RuleParser(YamlContext& ctx) : ctx_(ctx) {}
 
-  std::optional<Rule> rule(const YAML::Node& node) {
+  std::optional<Rule> rule(const yaml::Node& node) {
     if (!node.IsMap() || node.size() != 1) {
       ctx_.error(node, "a rule must be a mapping with exactly one rule kind (one of: " +
                            util::join(kRuleKinds, ", ") + ")");
       return std::nullopt;
     }
-    auto kv = *node.begin();
+    const auto& kv = node.pairs().front();
     if (!kv.first.IsScalar()) {
       ctx_.error(kv.first, "rule kind must be a string");
       return std::nullopt;
     }
     const std::string kind = kv.first.Scalar();
-    const YAML::Node& body = kv.second;
+    const yaml::Node& body = kv.second;
     Rule r;
     r.where = ctx_.where(kv.first);
     if (kind == "all" || kind == "any" || kind == "none") {
@@ -108,7 +110,7 @@ class RuleParser {
         return std::nullopt;
       }
       bool good = true;
-      for (const auto& child : body) {
+      for (const auto& child : body.items()) {
         auto cr = rule(child);
         if (!cr) good = false; else c.children.push_back(std::move(*cr));
       }
@@ -146,33 +148,33 @@ class RuleParser {
 
  private:
   std::string req_string(MapReader& m, std::string_view key) {
-    YAML::Node n = m.require(key);
+    yaml::Node n = m.require(key);
     if (!n.IsDefined()) return {};
     return ctx_.string(n, key).value_or("");
   }
   std::optional<std::string> opt_string(MapReader& m, std::string_view key) {
-    YAML::Node n = m.get(key);
+    yaml::Node n = m.get(key);
     if (!n.IsDefined()) return std::nullopt;
     return ctx_.string(n, key);
   }
   std::vector<std::string> opt_list(MapReader& m, std::string_view key) {
-    YAML::Node n = m.get(key);
+    yaml::Node n = m.get(key);
     if (!n.IsDefined()) return {};
     return ctx_.string_list(n, key).value_or(std::vector<std::string>{});
   }
   bool opt_bool(MapReader& m, std::string_view key, bool def) {
-    YAML::Node n = m.get(key);
+    yaml::Node n = m.get(key);
     if (!n.IsDefined()) return def;
     return ctx_.boolean(n, key).value_or(def);
   }
-  void absolute_path(const YAML::Node& at, const std::string& p) {
+  void absolute_path(const yaml::Node& at, const std::string& p) {
     if (p.empty() || p.front() != '/') ctx_.error(at, "path '" + p + "' must be absolute");
     if (p.find("/../") != std::string::npos || p.ends_with("/..")) ctx_.error(at, "path '" + p + "' must not contain '..'");
   }
   std::vector<std::string> paths(MapReader& m) {
     std::vector<std::string> out;
-    YAML::Node one = m.get("path");
-    YAML::Node many = m.get("paths");
+    yaml::Node one = m.get("path");
+    yaml::Node many = m.get("paths");
     if (one.IsDefined() && many.IsDefined()) ctx_.error(many, "give either 'path' or 'paths', not both");
     if (one.IsDefined()) {
       if (auto s = ctx_.string(one, "path")) out.push_back(*s);
@@ -195,7 +197,7 @@ class RuleParser {
     ctx_.error(m.get("missing"), "'missing' must be pass, fail or error");
     return def;
   }
-  util::Regex regex(const YAML::Node& n, std::string_view what, bool icase = false) {
+  util::Regex regex(const yaml::Node& n, std::string_view what, bool icase = false) {
     auto s = ctx_.string(n, what);
     if (!s) return {};
     auto re = util::Regex::compile(*s, icase);
@@ -210,7 +212,7 @@ class RuleParser {
     ValueTest t;
     t.case_sensitive = opt_bool(m, "case_sensitive", false);
     auto add_values = [&](std::string_view key, ValueTest::Op op) {
-      YAML::Node n = m.get(key);
+      yaml::Node n = m.get(key);
       if (!n.IsDefined()) return;
       ValueTest::Constraint c;
       c.op = op;
@@ -228,7 +230,7 @@ class RuleParser {
     add_values("list_excludes", ValueTest::Op::list_excludes);
     add_values("list_includes", ValueTest::Op::list_includes);
     for (auto [key, op] : {std::pair{"matches", ValueTest::Op::matches}, std::pair{"not_matches", ValueTest::Op::not_matches}}) {
-      YAML::Node n = m.get(key);
+      yaml::Node n = m.get(key);
       if (!n.IsDefined()) continue;
       ValueTest::Constraint c;
       c.op = op;
@@ -236,23 +238,23 @@ class RuleParser {
       t.constraints.push_back(std::move(c));
     }
     for (auto [key, op] : {std::pair{"at_most", ValueTest::Op::at_most}, std::pair{"at_least", ValueTest::Op::at_least}}) {
-      YAML::Node n = m.get(key);
+      yaml::Node n = m.get(key);
       if (!n.IsDefined()) continue;
       if (auto v = ctx_.integer(n, key)) t.constraints.push_back({op, {}, {*v}, {}});
     }
-    if (YAML::Node n = m.get("fields_at_most"); n.IsDefined()) {
+    if (yaml::Node n = m.get("fields_at_most"); n.IsDefined()) {
       ValueTest::Constraint c;
       c.op = ValueTest::Op::fields_at_most;
       if (!n.IsSequence() || n.size() == 0) {
         ctx_.error(n, "'fields_at_most' must be a list of integers");
       } else {
-        for (const auto& item : n) {
+        for (const auto& item : n.items()) {
           if (auto v = ctx_.integer(item, "fields_at_most item")) c.numbers.push_back(*v);
         }
       }
       t.constraints.push_back(std::move(c));
     }
-    if (YAML::Node n = m.get("set"); n.IsDefined()) {
+    if (yaml::Node n = m.get("set"); n.IsDefined()) {
       auto b = ctx_.boolean(n, "set");
       if (b && !*b) ctx_.error(n, "'set: false' is not a test; use 'missing: pass' with an absence rule instead");
       if (b && *b) t.constraints.push_back({ValueTest::Op::is_set, {}, {}, {}});
@@ -266,7 +268,7 @@ class RuleParser {
 
   FileRule file(MapReader& m) {
     FileRule r;
-    YAML::Node p = m.require("path");
+    yaml::Node p = m.require("path");
     if (p.IsDefined()) {
       r.path = ctx_.string(p, "path").value_or("");
       absolute_path(p, r.path);
@@ -280,7 +282,7 @@ class RuleParser {
     r.owners = opt_list(m, "owner");
     r.groups = opt_list(m, "group");
     for (auto [key, dst] : {std::pair{"mode_max", &r.mode_max}, std::pair{"mode", &r.mode_exact}}) {
-      YAML::Node n = m.get(key);
+      yaml::Node n = m.get(key);
       if (!n.IsDefined()) continue;
       auto s = ctx_.string(n, key);
       auto v = s ? util::parse_octal_mode(*s) : std::nullopt;
@@ -300,7 +302,7 @@ class RuleParser {
     bool icase = opt_bool(m, "case_insensitive", false);
     for (auto [key, op] : {std::pair{"present", ContentRule::Op::present}, std::pair{"absent", ContentRule::Op::absent},
                            std::pair{"every_line", ContentRule::Op::every_line}}) {
-      YAML::Node n = m.get(key);
+      yaml::Node n = m.get(key);
       if (!n.IsDefined()) continue;
       ++ops;
       r.op = op;
@@ -308,12 +310,10 @@ class RuleParser {
       const std::string& pat = r.regex.pattern();
       bool anchors_subject = pat.find("\\A") != std::string::npos || pat.find("\\z") != std::string::npos ||
                              pat.find("\\Z") != std::string::npos || pat.find("\\G") != std::string::npos;
-      if (r.regex.valid() && !anchors_subject) {
-        if (auto ml = util::Regex::compile(pat, icase, true)) r.whole_file = *ml;
-      }
+      if (r.regex.valid() && !anchors_subject) r.whole_file = util::Regex::deferred(pat, icase, true);
     }
     if (ops != 1) ctx_.error(m.node(), "file_content needs exactly one of: present, absent, every_line");
-    if (YAML::Node n = m.get("comment"); n.IsDefined()) r.comment = ctx_.string(n, "comment").value_or("#");
+    if (yaml::Node n = m.get("comment"); n.IsDefined()) r.comment = ctx_.string(n, "comment").value_or("#");
     r.missing = missing(m, r.op == ContentRule::Op::absent ? Missing::pass : Missing::fail);
     return r;
   }
@@ -368,7 +368,7 @@ class RuleParser {
   ModprobeRule modprobe(MapReader& m) {
     ModprobeRule r;
     r.module = parse::normalize_module(req_string(m, "module"));
-    if (YAML::Node n = m.get("require"); n.IsDefined()) {
+    if (yaml::Node n = m.get("require"); n.IsDefined()) {
       r.not_loadable = r.blacklisted = r.not_loaded = false;
       for (const auto& s : ctx_.string_list(n, "require").value_or(std::vector<std::string>{})) {
         if (s == "not_loadable") r.not_loadable = true;
@@ -382,7 +382,7 @@ class RuleParser {
 
   MountRule mount(MapReader& m) {
     MountRule r;
-    YAML::Node p = m.require("path");
+    yaml::Node p = m.require("path");
     if (p.IsDefined()) {
       r.path = ctx_.string(p, "path").value_or("");
       absolute_path(p, r.path);
@@ -397,7 +397,7 @@ class RuleParser {
 
   PamRule pam(MapReader& m) {
     PamRule r;
-    YAML::Node p = m.require("path");
+    yaml::Node p = m.require("path");
     if (p.IsDefined()) {
       r.path = ctx_.string(p, "path").value_or("");
       if (!r.path.starts_with("/etc/pam.d/")) ctx_.error(p, "pam path must be under /etc/pam.d/");
@@ -426,8 +426,8 @@ class RuleParser {
 
   PackageRule package(MapReader& m) {
     PackageRule r;
-    YAML::Node one = m.get("name");
-    YAML::Node many = m.get("names");
+    yaml::Node one = m.get("name");
+    yaml::Node many = m.get("names");
     if (one.IsDefined() == many.IsDefined()) ctx_.error(m.node(), "package rule needs exactly one of 'name', 'names'");
     if (one.IsDefined()) {
       if (auto s = ctx_.string(one, "name")) r.names.push_back(*s);
@@ -455,8 +455,8 @@ class RuleParser {
 
   ServiceRule service(MapReader& m) {
     ServiceRule r;
-    YAML::Node one = m.get("unit");
-    YAML::Node many = m.get("units");
+    yaml::Node one = m.get("unit");
+    yaml::Node many = m.get("units");
     if (one.IsDefined() == many.IsDefined()) ctx_.error(m.node(), "service rule needs exactly one of 'unit', 'units'");
     if (one.IsDefined()) {
       if (auto s = ctx_.string(one, "unit")) r.units.push_back(*s);
@@ -472,7 +472,7 @@ class RuleParser {
       for (const auto& d : paths::unit_dirs())
         per_dir.push_back({d, d + "/" + u, d + "/*.wants/" + u, d + "/*.requires/" + u});
     }
-    YAML::Node st = m.require("state");
+    yaml::Node st = m.require("state");
     if (st.IsDefined()) {
       r.allowed = ctx_.string_list(st, "state").value_or(std::vector<std::string>{});
       for (const auto& s : r.allowed) {
@@ -485,7 +485,7 @@ class RuleParser {
 
   AccountsRule accounts(MapReader& m) {
     AccountsRule r;
-    YAML::Node p = m.require("property");
+    yaml::Node p = m.require("property");
     if (p.IsDefined()) {
       r.property = ctx_.string(p, "property").value_or("");
       if (std::find(kAccountProperties.begin(), kAccountProperties.end(), r.property) == kAccountProperties.end()) {
@@ -507,12 +507,12 @@ class RuleParser {
   YamlContext& ctx_;
 };
 
-std::optional<std::shared_ptr<const Applicability>> parse_applies(YamlContext& ctx, const YAML::Node& node) {
+std::optional<std::shared_ptr<const Applicability>> parse_applies(YamlContext& ctx, const yaml::Node& node) {
   MapReader m(ctx, node, "'applies'");
   if (!m.ok()) return std::nullopt;
   auto a = std::make_shared<Applicability>();
   auto list = [&](std::string_view key) {
-    YAML::Node n = m.get(key);
+    yaml::Node n = m.get(key);
     if (!n.IsDefined()) return std::vector<std::string>{};
     return ctx.string_list(n, key).value_or(std::vector<std::string>{});
   };
@@ -540,7 +540,16 @@ std::string read_file(const std::filesystem::path& p, std::string& error) {
 
 }  // namespace
 
+struct FileJob {
+  std::filesystem::path path;
+  std::string display;
+  bool profile_hint = false;
+  bool hint_known = false;
+};
+
 struct ContentLoader {
+  static ContentSet::LoadResult load_all(const std::vector<FileJob>& jobs, std::filesystem::path dir,
+                                         std::vector<Diagnostic> early);
   ContentSet content;
   std::vector<Diagnostic> diagnostics;
   std::map<std::string, SourceLocation, std::less<>> check_ids;
@@ -553,13 +562,13 @@ struct ContentLoader {
       diagnostics.push_back({{display, 0, 0}, err});
       return;
     }
-    YAML::Node root;
-    try {
-      root = YAML::Load(text);
-    } catch (const YAML::Exception& e) {
-      diagnostics.push_back({{display, e.mark.line + 1, e.mark.column + 1}, "invalid YAML: " + e.msg});
+    auto parsed = yaml::parse(text);
+    if (!parsed) {
+      diagnostics.push_back({{display, parsed.error().mark.line + 1, parsed.error().mark.column + 1},
+                             "invalid YAML: " + parsed.error().message});
       return;
     }
+    yaml::Node root = std::move(*parsed);
     YamlContext ctx(display, diagnostics);
     if (!root.IsMap()) {
       ctx.error_at(1, 1, "expected a mapping with 'checks' (check file) or 'entries' (profile)");
@@ -570,26 +579,26 @@ struct ContentLoader {
     else load_checks(ctx, root, path.stem().string());
   }
 
-  void load_checks(YamlContext& ctx, const YAML::Node& root, const std::string& area) {
+  void load_checks(YamlContext& ctx, const yaml::Node& root, const std::string& area) {
     MapReader top(ctx, root, "check file");
     std::shared_ptr<const Applicability> file_applies;
-    if (YAML::Node a = top.get("applies"); a.IsDefined()) {
+    if (yaml::Node a = top.get("applies"); a.IsDefined()) {
       if (auto p = parse_applies(ctx, a)) file_applies = *p;
     }
-    YAML::Node list = top.require("checks");
+    yaml::Node list = top.require("checks");
     top.finish();
     if (!list.IsDefined()) return;
     if (!list.IsSequence()) {
       ctx.error(list, "'checks' must be a list");
       return;
     }
-    for (const auto& node : list) {
+    for (const auto& node : list.items()) {
       auto c = load_check(ctx, node, area, file_applies);
       if (c) content.checks_.push_back(std::move(*c));
     }
   }
 
-  std::optional<Check> load_check(YamlContext& ctx, const YAML::Node& node, const std::string& area,
+  std::optional<Check> load_check(YamlContext& ctx, const yaml::Node& node, const std::string& area,
                                   const std::shared_ptr<const Applicability>& file_applies) {
     std::size_t before = ctx.error_count();
     MapReader m(ctx, node, "check");
@@ -598,7 +607,7 @@ struct ContentLoader {
     c.area = area;
     c.defined_at = ctx.where(node);
     auto str = [&](std::string_view key, std::string& dst) {
-      YAML::Node n = m.require(key);
+      yaml::Node n = m.require(key);
       if (!n.IsDefined()) return;
       if (auto s = ctx.string(n, key)) {
         dst = std::string(util::trim(*s));
@@ -611,14 +620,14 @@ struct ContentLoader {
     str("title", c.title);
     str("rationale", c.rationale);
     str("remediation", c.remediation);
-    if (YAML::Node n = m.require("severity"); n.IsDefined()) {
+    if (yaml::Node n = m.require("severity"); n.IsDefined()) {
       auto s = ctx.string(n, "severity");
       auto sev = s ? parse_severity(*s) : std::nullopt;
       if (!sev) ctx.error(n, "'severity' must be info, low, medium, high or critical");
       else c.severity = *sev;
     }
     c.applies = file_applies;
-    if (YAML::Node n = m.get("applies"); n.IsDefined()) {
+    if (yaml::Node n = m.get("applies"); n.IsDefined()) {
       if (auto a = parse_applies(ctx, n)) {
         // A check's own applicability adds to its file's.
         if (file_applies) {
@@ -636,11 +645,11 @@ struct ContentLoader {
         }
       }
     }
-    if (YAML::Node n = m.require("rule"); n.IsDefined()) {
+    if (yaml::Node n = m.require("rule"); n.IsDefined()) {
       RuleParser rp(ctx);
       if (auto r = rp.rule(n)) c.rule = std::make_shared<const Rule>(std::move(*r));
     }
-    if (YAML::Node n = m.get("refs"); n.IsDefined()) load_refs(ctx, n, c.refs);
+    if (yaml::Node n = m.get("refs"); n.IsDefined()) load_refs(ctx, n, c.refs);
     m.finish();
     if (!c.id.empty()) {
       auto [it, inserted] = check_ids.emplace(c.id, c.defined_at);
@@ -653,14 +662,14 @@ struct ContentLoader {
     return c;
   }
 
-  void load_refs(YamlContext& ctx, const YAML::Node& node, References& refs) {
+  void load_refs(YamlContext& ctx, const yaml::Node& node, References& refs) {
     MapReader m(ctx, node, "'refs'");
     if (!m.ok()) return;
-    if (YAML::Node cis = m.get("cis"); cis.IsDefined()) {
+    if (yaml::Node cis = m.get("cis"); cis.IsDefined()) {
       MapReader cm(ctx, cis, "'refs.cis'");
       if (cm.ok()) {
         for (const auto& key : cm.keys()) {
-          YAML::Node v = cm.get(key);
+          yaml::Node v = cm.get(key);
           auto list = ctx.string_list(v, "cis section");
           if (!list) continue;
           for (const auto& s : *list) {
@@ -670,7 +679,7 @@ struct ContentLoader {
         }
       }
     }
-    if (YAML::Node n = m.get("nist-800-190"); n.IsDefined()) {
+    if (yaml::Node n = m.get("nist-800-190"); n.IsDefined()) {
       refs.nist_800_190 = ctx.string_list(n, "nist-800-190").value_or(std::vector<std::string>{});
       for (const auto& s : refs.nist_800_190) {
         if (!valid_section(s)) ctx.error(n, "'" + s + "' is not a NIST SP 800-190 section such as 4.4.1");
@@ -679,12 +688,12 @@ struct ContentLoader {
     m.finish();
   }
 
-  void load_profile(YamlContext& ctx, const YAML::Node& root) {
+  void load_profile(YamlContext& ctx, const yaml::Node& root) {
     MapReader m(ctx, root, "profile");
     Profile p;
     p.defined_at = {ctx.file(), 1, 1};
     auto str = [&](std::string_view key, std::string& dst, bool required) {
-      YAML::Node n = required ? m.require(key) : m.get(key);
+      yaml::Node n = required ? m.require(key) : m.get(key);
       if (!n.IsDefined()) return;
       if (auto s = ctx.string(n, key)) dst = *s;
     };
@@ -695,38 +704,38 @@ struct ContentLoader {
     std::string description;
     str("description", description, false);
     if (p.benchmark.empty()) p.benchmark = p.id;
-    if (YAML::Node lv = m.require("levels"); lv.IsDefined()) {
+    if (yaml::Node lv = m.require("levels"); lv.IsDefined()) {
       if (!lv.IsSequence() || lv.size() == 0) {
         ctx.error(lv, "'levels' must be a non-empty list");
       } else {
-        for (const auto& item : lv) {
+        for (const auto& item : lv.items()) {
           MapReader lm(ctx, item, "level");
           if (!lm.ok()) continue;
           ProfileLevel l;
-          if (YAML::Node n = lm.require("level"); n.IsDefined()) l.number = static_cast<int>(ctx.integer(n, "level").value_or(1));
-          if (YAML::Node n = lm.require("title"); n.IsDefined()) l.title = ctx.string(n, "title").value_or("");
+          if (yaml::Node n = lm.require("level"); n.IsDefined()) l.number = static_cast<int>(ctx.integer(n, "level").value_or(1));
+          if (yaml::Node n = lm.require("title"); n.IsDefined()) l.title = ctx.string(n, "title").value_or("");
           lm.finish();
           p.levels.push_back(l);
         }
       }
     }
     std::set<std::string> sections;
-    if (YAML::Node en = m.require("entries"); en.IsDefined()) {
+    if (yaml::Node en = m.require("entries"); en.IsDefined()) {
       if (!en.IsSequence()) {
         ctx.error(en, "'entries' must be a list");
       } else {
-        for (const auto& item : en) {
+        for (const auto& item : en.items()) {
           MapReader em(ctx, item, "profile entry");
           if (!em.ok()) continue;
           ProfileEntry e;
           e.defined_at = ctx.where(item);
-          if (YAML::Node n = em.require("section"); n.IsDefined()) {
+          if (yaml::Node n = em.require("section"); n.IsDefined()) {
             e.section = ctx.string(n, "section").value_or("");
             if (!valid_section(e.section)) ctx.error(n, "'" + e.section + "' is not a section number such as 5.1.20");
             else if (!sections.insert(e.section).second) ctx.error(n, "duplicate section '" + e.section + "'");
           }
-          YAML::Node chk = em.get("check");
-          YAML::Node man = em.get("manual");
+          yaml::Node chk = em.get("check");
+          yaml::Node man = em.get("manual");
           if (chk.IsDefined() == man.IsDefined()) {
             ctx.error(item, "profile entry needs exactly one of 'check' (a check id) or 'manual' (a reason)");
           } else if (chk.IsDefined()) {
@@ -735,9 +744,9 @@ struct ContentLoader {
             e.manual = ctx.string(man, "manual").value_or("");
             if (util::trim(e.manual).empty()) ctx.error(man, "'manual' must give the reason");
           }
-          if (YAML::Node n = em.get("title"); n.IsDefined()) e.title = ctx.string(n, "title").value_or("");
+          if (yaml::Node n = em.get("title"); n.IsDefined()) e.title = ctx.string(n, "title").value_or("");
           if (!e.manual.empty() && e.title.empty()) ctx.error(item, "a manual entry needs a 'title'");
-          if (YAML::Node n = em.require("level"); n.IsDefined()) {
+          if (yaml::Node n = em.require("level"); n.IsDefined()) {
             e.level = static_cast<int>(ctx.integer(n, "level").value_or(1));
             bool known = std::any_of(p.levels.begin(), p.levels.end(), [&](const ProfileLevel& l) { return l.number == e.level; });
             if (!known) ctx.error(n, "level " + std::to_string(e.level) + " is not one of the profile's levels");
@@ -825,24 +834,69 @@ std::vector<std::filesystem::path> yaml_files(const std::filesystem::path& dir, 
 }
 }  // namespace
 
-ContentSet::LoadResult ContentSet::load(const std::filesystem::path& dir) {
-  ContentLoader loader;
-  loader.content.dir_ = dir;
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir / "checks", ec)) {
-    loader.diagnostics.push_back({{dir.string(), 0, 0}, "no checks/ directory here"});
+namespace {
+// Files load independently (in parallel: YAML parsing and regex compilation
+// dominate start-up), then merge in file order so ids, duplicates and
+// diagnostics come out the same on every run.
+}  // namespace
+
+ContentSet::LoadResult ContentLoader::load_all(const std::vector<FileJob>& jobs, std::filesystem::path dir,
+                                               std::vector<Diagnostic> early) {
+  std::vector<ContentLoader> parts(jobs.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < jobs.size();)
+      parts[i].load_file(jobs[i].path, jobs[i].display, jobs[i].profile_hint, jobs[i].hint_known);
+  };
+  unsigned threads = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()), 4u);
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, jobs.size()));
+  if (threads <= 1) {
+    work();
+  } else {
+    std::vector<std::jthread> pool;
+    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
   }
-  for (const auto& f : yaml_files(dir / "checks", true)) loader.load_file(f, display_path(f, dir), false, true);
-  for (const auto& f : yaml_files(dir / "benchmarks-cis", false)) loader.load_file(f, display_path(f, dir), true, true);
-  loader.cross_check();
-  return {std::move(loader.content), std::move(loader.diagnostics)};
+  ContentLoader merged;
+  merged.content.dir_ = std::move(dir);
+  merged.diagnostics = std::move(early);
+  for (auto& part : parts) {
+    for (auto& d : part.diagnostics) merged.diagnostics.push_back(std::move(d));
+    for (auto& c : part.content.checks_) {
+      auto [it, inserted] = merged.check_ids.emplace(c.id, c.defined_at);
+      if (!inserted) {
+        merged.diagnostics.push_back({c.defined_at, "duplicate check id '" + c.id + "' (first defined at " + it->second.file +
+                                                         ":" + std::to_string(it->second.line) + ")"});
+        continue;
+      }
+      merged.content.checks_.push_back(std::move(c));
+    }
+    for (auto& p : part.content.profiles_) {
+      auto [it, inserted] = merged.profile_ids.emplace(p.id, p.defined_at);
+      if (!inserted) {
+        merged.diagnostics.push_back({p.defined_at, "duplicate profile id '" + p.id + "' (first defined in " + it->second.file + ")"});
+        continue;
+      }
+      merged.content.profiles_.push_back(std::move(p));
+    }
+  }
+  merged.cross_check();
+  return {std::move(merged.content), std::move(merged.diagnostics)};
+}
+
+ContentSet::LoadResult ContentSet::load(const std::filesystem::path& dir) {
+  std::vector<Diagnostic> early;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir / "checks", ec)) early.push_back({{dir.string(), 0, 0}, "no checks/ directory here"});
+  std::vector<FileJob> jobs;
+  for (const auto& f : yaml_files(dir / "checks", true)) jobs.push_back({f, display_path(f, dir), false, true});
+  for (const auto& f : yaml_files(dir / "benchmarks-cis", false)) jobs.push_back({f, display_path(f, dir), true, true});
+  return ContentLoader::load_all(jobs, dir, std::move(early));
 }
 
 ContentSet::LoadResult ContentSet::load_files(const std::vector<std::filesystem::path>& files) {
-  ContentLoader loader;
-  for (const auto& f : files) loader.load_file(f, f.string(), false, false);
-  loader.cross_check();
-  return {std::move(loader.content), std::move(loader.diagnostics)};
+  std::vector<FileJob> jobs;
+  for (const auto& f : files) jobs.push_back({f, f.string(), false, false});
+  return ContentLoader::load_all(jobs, {}, {});
 }
 
 const Check* ContentSet::find_check(std::string_view id) const {

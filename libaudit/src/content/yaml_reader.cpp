@@ -6,7 +6,7 @@
 
 namespace fleetaudit::detail {
 
-void YamlContext::error(const YAML::Node& at, std::string message) {
+void YamlContext::error(const yaml::Node& at, std::string message) {
   SourceLocation loc = where(at);
   out_.push_back({std::move(loc), std::move(message)});
 }
@@ -15,13 +15,13 @@ void YamlContext::error_at(int line, int column, std::string message) {
   out_.push_back({{file_, line, column}, std::move(message)});
 }
 
-SourceLocation YamlContext::where(const YAML::Node& at) const {
-  YAML::Mark m = at.Mark();
+SourceLocation YamlContext::where(const yaml::Node& at) const {
+  yaml::Mark m = at.mark();
   if (m.is_null()) return {file_, 0, 0};
   return {file_, m.line + 1, m.column + 1};
 }
 
-std::optional<std::string> YamlContext::string(const YAML::Node& n, std::string_view what) {
+std::optional<std::string> YamlContext::string(const yaml::Node& n, std::string_view what) {
   if (!n.IsScalar()) {
     error(n, "'" + std::string(what) + "' must be a string");
     return std::nullopt;
@@ -29,7 +29,7 @@ std::optional<std::string> YamlContext::string(const YAML::Node& n, std::string_
   return n.Scalar();
 }
 
-std::optional<bool> YamlContext::boolean(const YAML::Node& n, std::string_view what) {
+std::optional<bool> YamlContext::boolean(const yaml::Node& n, std::string_view what) {
   if (n.IsScalar()) {
     const std::string s = util::to_lower(n.Scalar());
     if (s == "true" || s == "yes" || s == "on") return true;
@@ -39,7 +39,7 @@ std::optional<bool> YamlContext::boolean(const YAML::Node& n, std::string_view w
   return std::nullopt;
 }
 
-std::optional<long long> YamlContext::integer(const YAML::Node& n, std::string_view what) {
+std::optional<long long> YamlContext::integer(const yaml::Node& n, std::string_view what) {
   if (n.IsScalar()) {
     if (auto v = util::parse_int(n.Scalar())) return v;
   }
@@ -47,7 +47,7 @@ std::optional<long long> YamlContext::integer(const YAML::Node& n, std::string_v
   return std::nullopt;
 }
 
-std::optional<std::vector<std::string>> YamlContext::string_list(const YAML::Node& n, std::string_view what) {
+std::optional<std::vector<std::string>> YamlContext::string_list(const yaml::Node& n, std::string_view what) {
   std::vector<std::string> out;
   if (n.IsScalar()) {
     out.push_back(n.Scalar());
@@ -55,7 +55,7 @@ std::optional<std::vector<std::string>> YamlContext::string_list(const YAML::Nod
   }
   if (n.IsSequence()) {
     bool good = true;
-    for (const auto& item : n) {
+    for (const auto& item : n.items()) {
       if (!item.IsScalar()) {
         error(item, "'" + std::string(what) + "' items must be strings");
         good = false;
@@ -70,7 +70,7 @@ std::optional<std::vector<std::string>> YamlContext::string_list(const YAML::Nod
   return std::nullopt;
 }
 
-MapReader::MapReader(YamlContext& ctx, const YAML::Node& node, std::string what)
+MapReader::MapReader(YamlContext& ctx, const yaml::Node& node, std::string what)
     : ctx_(ctx), node_(node), what_(std::move(what)) {
   if (!node.IsMap()) {
     ctx_.error(node, what_ + " must be a mapping");
@@ -79,7 +79,7 @@ MapReader::MapReader(YamlContext& ctx, const YAML::Node& node, std::string what)
   }
   // yaml-cpp keeps duplicate keys; the first would silently win, so refuse them.
   std::set<std::string, std::less<>> seen;
-  for (const auto& kv : node) {
+  for (const auto& kv : node.pairs()) {
     if (!kv.first.IsScalar()) {
       ctx_.error(kv.first, "keys of " + what_ + " must be strings");
       ok_ = false;
@@ -94,23 +94,23 @@ MapReader::MapReader(YamlContext& ctx, const YAML::Node& node, std::string what)
 
 bool MapReader::has(std::string_view key) const {
   if (!node_.IsMap()) return false;
-  for (const auto& kv : node_) {
+  for (const auto& kv : node_.pairs()) {
     if (kv.first.IsScalar() && kv.first.Scalar() == key) return true;
   }
   return false;
 }
 
-YAML::Node MapReader::get(std::string_view key) {
+yaml::Node MapReader::get(std::string_view key) {
   asked_.emplace(key);
-  if (!node_.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
-  for (const auto& kv : node_) {
+  if (!node_.IsMap()) return yaml::Node();
+  for (const auto& kv : node_.pairs()) {
     if (kv.first.IsScalar() && kv.first.Scalar() == key) return kv.second;
   }
-  return YAML::Node(YAML::NodeType::Undefined);
+  return yaml::Node();
 }
 
-YAML::Node MapReader::require(std::string_view key) {
-  YAML::Node n = get(key);
+yaml::Node MapReader::require(std::string_view key) {
+  yaml::Node n = get(key);
   if (!n.IsDefined()) ctx_.error(node_, what_ + " lacks required key '" + std::string(key) + "'");
   return n;
 }
@@ -118,7 +118,7 @@ YAML::Node MapReader::require(std::string_view key) {
 std::vector<std::string> MapReader::keys() const {
   std::vector<std::string> out;
   if (!node_.IsMap()) return out;
-  for (const auto& kv : node_) {
+  for (const auto& kv : node_.pairs()) {
     if (kv.first.IsScalar()) out.push_back(kv.first.Scalar());
   }
   return out;
@@ -127,7 +127,7 @@ std::vector<std::string> MapReader::keys() const {
 void MapReader::finish() {
   if (!node_.IsMap()) return;
   std::vector<std::string> known(asked_.begin(), asked_.end());
-  for (const auto& kv : node_) {
+  for (const auto& kv : node_.pairs()) {
     if (!kv.first.IsScalar() || asked_.count(kv.first.Scalar())) continue;
     std::string msg = "unknown key '" + kv.first.Scalar() + "' in " + what_;
     if (auto s = suggest(kv.first.Scalar(), known)) msg += " (did you mean '" + *s + "'?)";

@@ -3,7 +3,7 @@
 // keys are checked against what the reader asked for, and every problem is
 // recorded with file:line:column instead of stopping at the first.
 
-#include <yaml-cpp/yaml.h>
+#include "content/yaml_doc.hpp"
 
 #include <optional>
 #include <set>
@@ -18,17 +18,17 @@ class YamlContext {
  public:
   YamlContext(std::string file, std::vector<Diagnostic>& out) : file_(std::move(file)), out_(out) {}
 
-  void error(const YAML::Node& at, std::string message);
+  void error(const yaml::Node& at, std::string message);
   void error_at(int line, int column, std::string message);
-  SourceLocation where(const YAML::Node& at) const;
+  SourceLocation where(const yaml::Node& at) const;
   const std::string& file() const noexcept { return file_; }
   std::size_t error_count() const noexcept { return out_.size(); }
 
-  std::optional<std::string> string(const YAML::Node& n, std::string_view what);
-  std::optional<bool> boolean(const YAML::Node& n, std::string_view what);
-  std::optional<long long> integer(const YAML::Node& n, std::string_view what);
+  std::optional<std::string> string(const yaml::Node& n, std::string_view what);
+  std::optional<bool> boolean(const yaml::Node& n, std::string_view what);
+  std::optional<long long> integer(const yaml::Node& n, std::string_view what);
   /// A scalar or a sequence of scalars.
-  std::optional<std::vector<std::string>> string_list(const YAML::Node& n, std::string_view what);
+  std::optional<std::vector<std::string>> string_list(const yaml::Node& n, std::string_view what);
 
  private:
   std::string file_;
@@ -38,21 +38,21 @@ class YamlContext {
 /// Reads one YAML map: get() the keys you know, then finish() reports the rest.
 class MapReader {
  public:
-  MapReader(YamlContext& ctx, const YAML::Node& node, std::string what);
+  MapReader(YamlContext& ctx, const yaml::Node& node, std::string what);
   bool ok() const noexcept { return ok_; }
   bool has(std::string_view key) const;
   /// The value for `key`, or an undefined node (operator bool false) when absent.
-  YAML::Node get(std::string_view key);
+  yaml::Node get(std::string_view key);
   /// Reports an error when `key` is absent.
-  YAML::Node require(std::string_view key);
+  yaml::Node require(std::string_view key);
   /// Reports every key that was never asked for, with a suggestion.
   void finish();
-  const YAML::Node& node() const noexcept { return node_; }
+  const yaml::Node& node() const noexcept { return node_; }
   std::vector<std::string> keys() const;
 
  private:
   YamlContext& ctx_;
-  YAML::Node node_;
+  yaml::Node node_;
   std::string what_;
   bool ok_ = true;
   std::set<std::string, std::less<>> asked_;

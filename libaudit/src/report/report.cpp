@@ -2,12 +2,11 @@
 
 #include "fleetaudit/report.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
 
+#include "util/json_writer.hpp"
 #include "util/strings.hpp"
 
 namespace fleetaudit {
@@ -106,7 +105,7 @@ std::string format_table(const ScanReport& report, const TableOptions& opt) {
       if (opt.show_evidence && (r->result == ResultKind::fail || r->result == ResultKind::error) && !r->evidence.empty()) {
         for (const auto& line : util::split_lines(r->evidence)) {
           out << "  " << std::string(w_section, ' ') << "  " << (opt.color ? "\033[2m" : "") << "> "
-              << util::clip(line.text, static_cast<std::size_t>(std::max(opt.width - 6 - static_cast<int>(w_section), 40)))
+              << util::clip(line.text, static_cast<std::size_t>(std::max(opt.width - 6 - static_cast<int>(w_section), 100)))
               << (opt.color ? kReset : "") << "\n";
         }
       }
@@ -122,55 +121,69 @@ std::string format_table(const ScanReport& report, const TableOptions& opt) {
 }
 
 std::string format_json(const ScanReport& report) {
-  using nlohmann::json;
-  auto summary_json = [](const Summary& s) {
-    json sev = json::object();
-    for (int k = 0; k < 5; ++k) sev[std::string(to_string(static_cast<Severity>(k)))] = s.fail_by_severity[k];
-    return json{{"pass", s.pass}, {"fail", s.fail}, {"error", s.error}, {"not_applicable", s.not_applicable},
-                {"manual", s.manual}, {"fail_by_severity", sev}, {"score", s.score}};
+  std::string out;
+  out.reserve(4096 + report.hosts.size() * 64 * 1024);
+  util::JsonWriter w(out, 2);
+  auto summary = [&](const Summary& s) {
+    w.begin_object();
+    w.field("pass", s.pass).field("fail", s.fail).field("error", s.error).field("not_applicable", s.not_applicable);
+    w.field("manual", s.manual);
+    w.key("fail_by_severity").begin_object();
+    for (int k = 0; k < 5; ++k) w.field(to_string(static_cast<Severity>(k)), s.fail_by_severity[k]);
+    w.end_object();
+    w.field("score", s.score);
+    w.end_object();
   };
   const auto& s = report.scan;
-  json scan{{"id", s.id},
-            {"started_at", s.started_at},
-            {"finished_at", s.finished_at},
-            {"duration_seconds", s.duration_seconds},
-            {"profile", s.profile},
-            {"profile_title", s.profile_title},
-            {"profile_version", s.profile_version},
-            {"level", s.level},
-            {"tool_version", s.tool_version},
-            {"checks_selected", s.checks_selected}};
-  json hosts = json::array();
+  w.begin_object();
+  w.key("scan").begin_object();
+  w.field("id", static_cast<std::int64_t>(s.id)).field("started_at", s.started_at).field("finished_at", s.finished_at);
+  w.field("duration_seconds", s.duration_seconds).field("profile", s.profile).field("profile_title", s.profile_title);
+  w.field("profile_version", s.profile_version).field("level", s.level).field("tool_version", s.tool_version);
+  w.field("checks_selected", static_cast<std::uint64_t>(s.checks_selected));
+  w.end_object();
+  w.key("summary");
+  summary(report.summary);
+  w.key("hosts").begin_array();
   for (std::size_t i = 0; i < report.hosts.size(); ++i) {
     const auto& h = report.hosts[i];
-    json results = json::array();
-    for (const auto* r : sorted_results(h)) {
-      json refs = json::object();
-      if (r->check) {
-        json cis = json::object();
-        for (const auto& [bench, secs] : r->check->refs.cis) cis[bench] = secs;
-        refs["cis"] = cis;
-        refs["nist-800-190"] = r->check->refs.nist_800_190;
-      }
-      results.push_back(json{{"check", r->check_id},
-                             {"section", r->section},
-                             {"result", to_string(r->result)},
-                             {"severity", to_string(r->severity)},
-                             {"title", r->title},
-                             {"evidence", r->evidence},
-                             {"refs", refs}});
-    }
-    json host{{"name", h.host}, {"state", h.state}, {"score", h.summary.score}, {"summary", summary_json(h.summary)},
-              {"results", results}};
-    if (!h.state_detail.empty()) host["state_detail"] = h.state_detail;
+    w.begin_object();
+    w.field("name", h.host).field("state", h.state);
+    if (!h.state_detail.empty()) w.field("state_detail", h.state_detail);
+    w.field("score", h.summary.score);
     if (i < report.snapshots.size()) {
-      host["collector"] = report.snapshots[i].collector;
-      host["collected_at"] = report.snapshots[i].collected_at;
+      w.field("collector", report.snapshots[i].collector).field("collected_at", report.snapshots[i].collected_at);
     }
-    hosts.push_back(std::move(host));
+    w.key("summary");
+    summary(h.summary);
+    w.key("results").begin_array();
+    for (const auto* r : sorted_results(h)) {
+      w.begin_object();
+      w.field("check", r->check_id).field("section", r->section).field("result", to_string(r->result));
+      w.field("severity", to_string(r->severity)).field("title", r->title).field("evidence", r->evidence);
+      w.key("refs").begin_object();
+      if (r->check) {
+        w.key("cis").begin_object();
+        for (const auto& [bench, secs] : r->check->refs.cis) {
+          w.key(bench).begin_array();
+          for (const auto& sec : secs) w.value(sec);
+          w.end_array();
+        }
+        w.end_object();
+        w.key("nist-800-190").begin_array();
+        for (const auto& n : r->check->refs.nist_800_190) w.value(n);
+        w.end_array();
+      }
+      w.end_object();
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
   }
-  json doc{{"scan", scan}, {"summary", summary_json(report.summary)}, {"hosts", hosts}};
-  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  w.end_array();
+  w.end_object();
+  out += '\n';
+  return out;
 }
 
 std::optional<Severity> worst_failure(const ScanReport& report) {

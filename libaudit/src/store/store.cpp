@@ -7,6 +7,8 @@
 
 #include "store/sqlite.hpp"
 
+#include <zstd.h>
+
 namespace fleetaudit {
 
 namespace {
@@ -52,6 +54,7 @@ CREATE INDEX hosts_by_name ON hosts(name, scan_id);
 CREATE TABLE snapshots(
   host_id INTEGER PRIMARY KEY REFERENCES hosts(id) ON DELETE CASCADE,
   format INTEGER NOT NULL,
+  encoding TEXT NOT NULL,
   data BLOB NOT NULL
 );
 CREATE TABLE results(
@@ -68,6 +71,29 @@ CREATE TABLE results(
 CREATE INDEX results_by_check ON results(check_id, result);
 )sql",
 };
+
+// Snapshots are mostly configuration text and package lists: zstd shrinks
+// them several times over at a cost far below writing the bytes.
+constexpr int kZstdLevel = 1;
+
+std::string compress(std::string_view raw) {
+  std::string out(ZSTD_compressBound(raw.size()), '\0');
+  std::size_t n = ZSTD_compress(out.data(), out.size(), raw.data(), raw.size(), kZstdLevel);
+  if (ZSTD_isError(n)) return {};
+  out.resize(n);
+  return out;
+}
+
+Expected<std::string> decompress(std::string_view packed) {
+  unsigned long long size = ZSTD_getFrameContentSize(packed.data(), packed.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > (1ull << 31))
+    return fail("stored snapshot is not a valid zstd frame");
+  std::string out(static_cast<std::size_t>(size), '\0');
+  std::size_t n = ZSTD_decompress(out.data(), out.size(), packed.data(), packed.size());
+  if (ZSTD_isError(n)) return fail(std::string("stored snapshot does not decompress: ") + ZSTD_getErrorName(n));
+  out.resize(n);
+  return out;
+}
 
 Summary summary_from(const sql::Statement& s, int col) {
   Summary sum;
@@ -165,7 +191,8 @@ Expected<Store> Store::open(const std::filesystem::path& path, Mode mode) {
   sqlite3_busy_timeout(raw, 10000);
   sqlite3_extended_result_codes(raw, 1);
   if (mode == Mode::read_write) {
-    if (auto r = sql::exec(raw, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    // Larger pages for a new file: snapshots and result sets are written in bulk.
+    if (auto r = sql::exec(raw, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
                            impl->path + ": cannot configure store");
         !r)
       return std::unexpected(r.error());
@@ -208,7 +235,7 @@ Expected<std::int64_t> Store::save(const ScanReport& report) {
                       "INSERT INTO hosts(scan_id, position, name, state, state_detail, collector, collected_at, pass, fail, error,"
                       " not_applicable, manual, fail_info, fail_low, fail_medium, fail_high, fail_critical, score)"
                       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  sql::Statement snap(db, "INSERT INTO snapshots(host_id, format, data) VALUES(?,?,?)");
+  sql::Statement snap(db, "INSERT INTO snapshots(host_id, format, encoding, data) VALUES(?,?,?,?)");
   sql::Statement res(db,
                      "INSERT INTO results(host_id, position, check_id, section, title, severity, result, evidence)"
                      " VALUES(?,?,?,?,?,?,?,?)");
@@ -227,7 +254,10 @@ Expected<std::int64_t> Store::save(const ScanReport& report) {
     const std::int64_t host_id = sqlite3_last_insert_rowid(db);
     if (sp && !sp->files.empty()) {
       snap.reset();
-      snap.bind(1, host_id).bind(2, Snapshot::kFormatVersion).bind_blob(3, to_json(*sp));
+      std::string json = to_json(*sp);
+      std::string packed = compress(json);
+      bool zstd = !packed.empty();
+      snap.bind(1, host_id).bind(2, Snapshot::kFormatVersion).bind(3, zstd ? "zstd" : "json").bind_blob(4, zstd ? packed : json);
       if (snap.step() != SQLITE_DONE) return rollback(impl_->err("cannot save snapshot of " + h.host));
     }
     for (std::size_t k = 0; k < h.results.size(); ++k) {
@@ -292,7 +322,7 @@ Expected<ScanReport> Store::load(std::int64_t scan_id, bool with_snapshots) cons
                        "SELECT id, name, state, state_detail, pass, fail, error, not_applicable, manual, fail_info, fail_low,"
                        " fail_medium, fail_high, fail_critical, score FROM hosts WHERE scan_id = ? ORDER BY position");
   sql::Statement res(db, "SELECT check_id, section, title, severity, result, evidence FROM results WHERE host_id = ? ORDER BY position");
-  sql::Statement snap(db, "SELECT data FROM snapshots WHERE host_id = ?");
+  sql::Statement snap(db, "SELECT encoding, data FROM snapshots WHERE host_id = ?");
   if (!hosts.ok() || !res.ok() || !snap.ok()) return fail(impl_->err("cannot read hosts"));
   hosts.bind(1, scan_id);
   while (hosts.step() == SQLITE_ROW) {
@@ -321,7 +351,13 @@ Expected<ScanReport> Store::load(std::int64_t scan_id, bool with_snapshots) cons
       snap.bind(1, host_id);
       Snapshot s;
       if (snap.step() == SQLITE_ROW) {
-        auto parsed = snapshot_from_json(snap.text(0));
+        std::string data = snap.text(1);
+        if (snap.text(0) == "zstd") {
+          auto raw = decompress(data);
+          if (!raw) return fail(impl_->path + ": snapshot of " + h.host + " in scan " + std::to_string(scan_id) + ": " + raw.error().message);
+          data = std::move(*raw);
+        }
+        auto parsed = snapshot_from_json(data);
         if (!parsed) return fail(impl_->path + ": snapshot of " + h.host + " in scan " + std::to_string(scan_id) + ": " + parsed.error().message);
         s = std::move(*parsed);
       }

@@ -5,15 +5,53 @@
 
 #include <algorithm>
 #include <cctype>
+#include <atomic>
+#include <mutex>
 #include <optional>
 #include <vector>
 
 namespace fleetaudit::util {
 
 struct Regex::Code {
-  pcre2_code* code = nullptr;
-  bool jit = false;
-  ~Code() { pcre2_code_free(code); }
+  std::string pattern;
+  std::uint32_t options = 0;
+  pcre2_code* code = nullptr;            // interpreted matching; immutable once compiled
+  std::once_flag compiled;               // for deferred patterns
+  std::atomic<std::uint32_t> uses{0};
+  std::atomic<pcre2_code*> jit{nullptr};  // a JIT-compiled copy, published when ready
+  std::once_flag jitted;
+
+  // JIT compilation costs far more than one match: a pattern is interpreted
+  // until it has been used this often (a fleet, not a single host).
+  static constexpr std::uint32_t kJitAfter = 32;
+
+  ~Code() {
+    pcre2_code_free(jit.load());
+    pcre2_code_free(code);
+  }
+
+  void ensure_compiled() {
+    std::call_once(compiled, [this] {
+      if (code) return;
+      int err = 0;
+      PCRE2_SIZE offset = 0;
+      code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), options, &err, &offset, nullptr);
+    });
+  }
+
+  // Other threads may be matching with `code` meanwhile, so the JIT works on
+  // a copy, which is published only when complete.
+  void maybe_jit() {
+    if (jit.load(std::memory_order_acquire) || uses.fetch_add(1, std::memory_order_relaxed) + 1 < kJitAfter) return;
+    std::call_once(jitted, [this] {
+      pcre2_code* copy = pcre2_code_copy(code);
+      if (copy && pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE) == 0) {
+        jit.store(copy, std::memory_order_release);
+      } else {
+        pcre2_code_free(copy);
+      }
+    });
+  }
 };
 
 namespace {
@@ -31,21 +69,31 @@ Expected<Regex> Regex::compile(std::string_view pattern, bool case_insensitive, 
   std::uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
   if (case_insensitive) options |= PCRE2_CASELESS;
   if (multiline) options |= PCRE2_MULTILINE;
-  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                                   options, &err, &offset, nullptr);
+  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), options, &err, &offset, nullptr);
   if (code == nullptr) {
     PCRE2_UCHAR buf[256];
     pcre2_get_error_message(err, buf, sizeof buf);
-    return fail("bad regex '" + std::string(pattern) + "' at offset " + std::to_string(offset) +
-                ": " + reinterpret_cast<const char*>(buf));
+    return fail("bad regex '" + std::string(pattern) + "' at offset " + std::to_string(offset) + ": " +
+                reinterpret_cast<const char*>(buf));
   }
   auto holder = std::make_shared<Code>();
   holder->code = code;
-  holder->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+  holder->options = options;
   Regex re;
   re.code_ = std::move(holder);
   re.pattern_ = std::string(pattern);
   if (!case_insensitive) re.literal_ = required_literal_of(pattern);
+  return re;
+}
+
+Regex Regex::deferred(std::string_view pattern, bool case_insensitive, bool multiline) {
+  auto holder = std::make_shared<Code>();
+  holder->pattern = std::string(pattern);
+  holder->options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | (case_insensitive ? PCRE2_CASELESS : 0u) |
+                    (multiline ? PCRE2_MULTILINE : 0u);
+  Regex re;
+  re.code_ = std::move(holder);
+  re.pattern_ = std::string(pattern);
   return re;
 }
 
@@ -130,6 +178,12 @@ class LiteralScan {
   /// The longest string (3+ characters) some run of every alternative contains.
   static std::string common(const std::vector<std::vector<std::string>>& alts) {
     if (alts.empty()) return {};
+    if (alts.size() == 1) {  // one alternative: its longest run
+      std::string best;
+      for (const auto& run : alts.front())
+        if (run.size() > best.size()) best = run;
+      return best.size() >= 3 ? best : std::string();
+    }
     std::vector<std::string> candidates;
     for (const auto& run : alts.front())
       for (std::size_t len = run.size(); len >= 3; --len)
@@ -230,11 +284,14 @@ std::string required_literal_of(std::string_view pattern) {
 
 bool Regex::search(std::string_view subject) const {
   if (!code_) return false;
+  code_->ensure_compiled();
+  if (!code_->code) return false;
+  code_->maybe_jit();
   thread_local MatchData md;
   const auto* s = reinterpret_cast<PCRE2_SPTR>(subject.data());
-  int rc = code_->jit ? pcre2_jit_match(code_->code, s, subject.size(), 0, 0, md.data, nullptr)
-                      : pcre2_match(code_->code, s, subject.size(), 0, 0, md.data, nullptr);
-  return rc >= 0;
+  if (pcre2_code* j = code_->jit.load(std::memory_order_acquire))
+    return pcre2_jit_match(j, s, subject.size(), 0, 0, md.data, nullptr) >= 0;
+  return pcre2_match(code_->code, s, subject.size(), 0, 0, md.data, nullptr) >= 0;
 }
 
 }  // namespace fleetaudit::util

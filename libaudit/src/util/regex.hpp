@@ -14,7 +14,10 @@ class Regex {
  public:
   Regex() = default;
   /// Compiles `pattern`; the error says where in the pattern it went wrong.
+  /// JIT compilation waits for the first search: loading content stays cheap.
   static Expected<Regex> compile(std::string_view pattern, bool case_insensitive = false, bool multiline = false);
+  /// A pattern already known to compile, compiled on its first search.
+  static Regex deferred(std::string_view pattern, bool case_insensitive, bool multiline);
 
   /// True when the pattern matches anywhere in `subject`.
   bool search(std::string_view subject) const;
@@ -26,7 +29,7 @@ class Regex {
 
  private:
   struct Code;
-  std::shared_ptr<const Code> code_;
+  std::shared_ptr<Code> code_;  // prepared lazily (once, thread-safe); immutable afterwards
   std::string pattern_;
   std::string literal_;
 };
