@@ -40,6 +40,7 @@ struct FileFact {
   bool has_content = false;      ///< content was requested and read
   std::string content;           ///< raw bytes (may be cut at the size limit)
   bool truncated = false;        ///< content was cut at the collector's size limit
+  bool redacted = false;         ///< secrets (password hashes) in the content were replaced by *REDACTED*
   std::string content_error;     ///< why content could not be read (permission denied ...)
 
   bool has_entries = false;          ///< a directory listing was requested and read

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "collect/filesystem.hpp"
+#include "collect/redact.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
 
@@ -25,6 +26,7 @@ void gather(hostfs::Filesystem& fs, const Plan& plan, const CollectOptions& opt,
       } else {
         fs.read_content(f, std::min(opt.max_file_bytes, budget));
         budget -= std::min<std::uint64_t>(budget, f.content.size());
+        if (f.has_content && hostfs::redact_secrets(f.path, f.content)) f.redacted = true;
       }
     }
     if ((flags & kPlanList) && !f.has_entries) fs.list(f);

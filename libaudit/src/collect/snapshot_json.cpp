@@ -154,6 +154,7 @@ std::string to_json(const Snapshot& s) {
       if (valid_utf8(f.content)) w.field("content", f.content);
       else w.field("content_b64", base64_encode(f.content));
       if (f.truncated) w.field("truncated", true);
+      if (f.redacted) w.field("redacted", true);
     }
     if (!f.content_error.empty()) w.field("content_error", f.content_error);
     if (f.has_entries) {
@@ -220,6 +221,7 @@ Expected<Snapshot> snapshot_from_json(std::string_view text) {
         f.content = std::move(*d);
       }
       f.truncated = o.value("truncated", false);
+      f.redacted = o.value("redacted", false);
       f.content_error = o.value("content_error", "");
       if (o.contains("entries")) {
         f.has_entries = true;

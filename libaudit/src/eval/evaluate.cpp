@@ -31,7 +31,12 @@ struct Outcome {
   static Outcome na(std::string e) { return make(ResultKind::not_applicable, std::move(e)); }
   void note(std::string_view e) {
     if (e.empty()) return;
-    if (!evidence.empty()) evidence += '\n';
+    if (evidence.empty()) {
+      // Most evidence is a line or two: one allocation instead of a growth series.
+      if (evidence.capacity() < 128) evidence.reserve(std::max<std::size_t>(128, e.size() + 32));
+    } else {
+      evidence += '\n';
+    }
     evidence += e;
   }
 };
@@ -46,6 +51,21 @@ Outcome missing_outcome(Missing policy, std::string why) {
 }
 
 std::string at(const std::string& file, int line) { return file + ":" + std::to_string(line); }
+
+// Evidence for many items: the first few are written out, the rest counted,
+// so a glob over thousands of files does not build thousands of strings.
+struct EvidenceList {
+  std::vector<std::string> items;
+  std::size_t total = 0;
+  template <class Make>
+  void add(Make&& make) {
+    if (total++ < kMaxEvidenceItems) items.push_back(make());
+  }
+  void into(Outcome& o) const {
+    for (const auto& i : items) o.note(i);
+    if (total > items.size()) o.note("... and " + std::to_string(total - items.size()) + " more");
+  }
+};
 
 // Several failures: show the first few, count the rest.
 void add_limited(Outcome& o, const std::vector<std::string>& items) {
@@ -83,6 +103,9 @@ class Evaluator {
     }
     Outcome o;
     o.kind = kind;
+    std::size_t bytes = 0;
+    for (const auto& k : kids) bytes += k.evidence.size() + 1;
+    o.evidence.reserve(bytes);
     // Show what decided it: the failing parts of a failed 'all', the passing
     // part of a passed 'any', everything otherwise.
     for (auto& k : kids) {
@@ -111,58 +134,67 @@ class Evaluator {
       targets.push_back(r.path);
     }
     Outcome o;
-    std::vector<std::string> bad, good;
-    bool any_error = false;
+    EvidenceList bad, good;
+    bool any_error = false, plain_fail = false;
     for (const auto& t : targets) {
       const FileFact* f = c_.file(t);
       if (!f) {
         any_error = true;
-        bad.push_back(t + " was not collected");
+        bad.add([&] { return t + " was not collected"; });
         continue;
       }
       if (f->type == FileType::error) {
         any_error = true;
-        bad.push_back(t + ": " + f->error);
+        bad.add([&] { return t + ": " + f->error; });
         continue;
       }
       if (!r.exists) {
-        if (f->exists() || f->is_symlink) bad.push_back(t + " exists");
-        else good.push_back(t + " does not exist");
+        if (f->exists() || f->is_symlink) {
+          plain_fail = true;
+          bad.add([&] { return t + " exists"; });
+        } else {
+          good.add([&] { return t + " does not exist"; });
+        }
         continue;
       }
       if (!f->exists() && !(r.type == "symlink" && f->is_symlink)) {
-        Outcome m = missing_outcome(r.missing, t + " does not exist");
-        if (m.kind == ResultKind::pass) good.push_back(std::move(m.evidence));
-        else if (m.kind == ResultKind::error) { any_error = true; bad.push_back(std::move(m.evidence)); }
-        else bad.push_back(std::move(m.evidence));
+        switch (r.missing) {
+          case Missing::pass: good.add([&] { return t + " does not exist"; }); break;
+          case Missing::error: any_error = true; bad.add([&] { return t + " does not exist"; }); break;
+          case Missing::fail: plain_fail = true; bad.add([&] { return t + " does not exist"; }); break;
+        }
         continue;
       }
-      std::string seen = describe_file(*f);
-      std::vector<std::string> why;
-      if (r.type) {
-        bool ok = (*r.type == "symlink") ? f->is_symlink
-                  : (*r.type == "file")  ? f->type == FileType::regular
-                  : (*r.type == "directory") ? f->type == FileType::directory
-                                             : f->type == FileType::other;
-        if (!ok) why.push_back("not a " + *r.type);
+      bool type_ok = !r.type || ((*r.type == "symlink") ? f->is_symlink
+                                 : (*r.type == "file")  ? f->type == FileType::regular
+                                 : (*r.type == "directory") ? f->type == FileType::directory
+                                                            : f->type == FileType::other);
+      bool owner_ok = r.owners.empty() || id_matches(r.owners, f->uid, true);
+      bool group_ok = r.groups.empty() || id_matches(r.groups, f->gid, false);
+      bool mode_ok = !(r.mode_max && (f->mode & ~*r.mode_max & 07777)) && !(r.mode_exact && (f->mode & 07777) != *r.mode_exact);
+      if (type_ok && owner_ok && group_ok && mode_ok) {
+        good.add([&] { return describe_file(*f); });
+        continue;
       }
-      if (!r.owners.empty() && !id_matches(r.owners, f->uid, true)) why.push_back("owner should be " + util::join(r.owners, " or "));
-      if (!r.groups.empty() && !id_matches(r.groups, f->gid, false)) why.push_back("group should be " + util::join(r.groups, " or "));
-      if (r.mode_max && (f->mode & ~*r.mode_max & 07777)) why.push_back("mode should be at most " + util::format_mode(*r.mode_max));
-      if (r.mode_exact && (f->mode & 07777) != *r.mode_exact) why.push_back("mode should be " + util::format_mode(*r.mode_exact));
-      if (why.empty()) good.push_back(seen);
-      else bad.push_back(seen + " (" + util::join(why, "; ") + ")");
+      plain_fail = true;
+      bad.add([&] {
+        std::vector<std::string> why;
+        if (!type_ok) why.push_back("not a " + *r.type);
+        if (!owner_ok) why.push_back("owner should be " + util::join(r.owners, " or "));
+        if (!group_ok) why.push_back("group should be " + util::join(r.groups, " or "));
+        if (r.mode_max && (f->mode & ~*r.mode_max & 07777)) why.push_back("mode should be at most " + util::format_mode(*r.mode_max));
+        if (r.mode_exact && (f->mode & 07777) != *r.mode_exact) why.push_back("mode should be " + util::format_mode(*r.mode_exact));
+        return describe_file(*f) + " (" + util::join(why, "; ") + ")";
+      });
     }
-    if (!bad.empty()) {
-      o.kind = any_error ? ResultKind::error : ResultKind::fail;
+    if (bad.total) {
       // An error only stands when nothing plainly failed.
-      if (any_error && std::any_of(bad.begin(), bad.end(), [](const std::string& s) { return s.find(" should be ") != std::string::npos || s.ends_with(" exists"); }))
-        o.kind = ResultKind::fail;
-      add_limited(o, bad);
+      o.kind = any_error && !plain_fail ? ResultKind::error : ResultKind::fail;
+      bad.into(o);
       return o;
     }
     o.kind = ResultKind::pass;
-    add_limited(o, good);
+    good.into(o);
     return o;
   }
 
@@ -227,17 +259,17 @@ class Evaluator {
       for (const auto& line : c_.lines(file, text, r.comment)) {
         std::string_view t = util::trim(line.text);
         bool m = r.regex.search(line.text);
-        if (r.op == Op::present && m) return Outcome::pass(at(file, line.number) + ": " + util::clip(t));
-        if (r.op == Op::absent && m) hits.push_back(at(file, line.number) + ": " + util::clip(t));
+        if (r.op == Op::present && m) return Outcome::pass(util::concat({file, ":", std::to_string(line.number), ": ", util::clip(t)}));
+        if (r.op == Op::absent && m) hits.push_back(util::concat({file, ":", std::to_string(line.number), ": ", util::clip(t)}));
         if (r.op == Op::every_line && !m) {
           return Outcome::fail(at(file, line.number) + ": " + util::clip(t) + " (does not match /" + r.regex.pattern() + "/)");
         }
       }
     }
     std::string where = ex.files.size() == 1 ? *ex.files[0] : util::join(r.paths, ", ");
-    if (r.op == Op::present) return Outcome::fail("no line matching /" + r.regex.pattern() + "/ in " + where);
-    if (r.op == Op::every_line) return Outcome::pass("every line of " + where + " matches /" + r.regex.pattern() + "/");
-    if (hits.empty()) return Outcome::pass("no line matching /" + r.regex.pattern() + "/ in " + where);
+    if (r.op == Op::present) return Outcome::fail(util::concat({"no line matching /", r.regex.pattern(), "/ in ", where}));
+    if (r.op == Op::every_line) return Outcome::pass(util::concat({"every line of ", where, " matches /", r.regex.pattern(), "/"}));
+    if (hits.empty()) return Outcome::pass(util::concat({"no line matching /", r.regex.pattern(), "/ in ", where}));
     Outcome o;
     o.kind = ResultKind::fail;
     add_limited(o, hits);
@@ -351,9 +383,9 @@ class Evaluator {
           std::string why = r.test.check(value);
           if (!why.empty()) {
             o.kind = ResultKind::fail;
-            o.note("running: " + r.key + " = " + value + " (" + why + ")");
+            o.note(util::concat({"running: ", r.key, " = ", value, " (", why, ")"}));
           } else {
-            o.note("running: " + r.key + " = " + value);
+            o.note(util::concat({"running: ", r.key, " = ", value}));
           }
         } else if (ft.status == FileText::Status::missing) {
           o.kind = ResultKind::fail;
@@ -370,10 +402,10 @@ class Evaluator {
       auto it = p.value.find(r.key);
       if (it == p.value.end()) {
         o.kind = ResultKind::fail;
-        o.note("persistent: " + r.key + " is not set in any sysctl configuration file");
+        o.note(util::concat({"persistent: ", r.key, " is not set in any sysctl configuration file"}));
       } else {
         std::string why = r.test.check(it->second.value);
-        std::string where = at(it->second.file, it->second.line) + ": " + r.key + " = " + it->second.value;
+        std::string where = util::concat({it->second.file, ":", std::to_string(it->second.line), ": ", r.key, " = ", it->second.value});
         if (!why.empty()) {
           o.kind = ResultKind::fail;
           o.note(where + " (" + why + ")");
@@ -553,7 +585,7 @@ class Evaluator {
     for (const auto& name : r.names) {
       const auto* pkg = p.value.find(name);
       if (!pkg || !pkg->present) continue;
-      std::string seen = at(p.file, pkg->line) + ": " + pkg->name + " " + pkg->version + " installed";
+      std::string seen = util::concat({p.file, ":", std::to_string(pkg->line), ": ", pkg->name, " ", pkg->version, " installed"});
       if (!r.installed) {
         present.push_back(seen);
         continue;
@@ -593,7 +625,7 @@ class Evaluator {
       const std::string& state = us.state;
       const std::string& where = us.where;
       bool ok = std::find(r.allowed.begin(), r.allowed.end(), state) != r.allowed.end();
-      std::string seen = unit + " is " + state + (where.empty() ? "" : " (" + where + ")");
+      std::string seen = where.empty() ? util::concat({unit, " is ", state}) : util::concat({unit, " is ", state, " (", where, ")"});
       if (!ok) {
         o.kind = ResultKind::fail;
         seen += " (should be " + util::join(r.allowed, " or ") + ")";
@@ -757,11 +789,9 @@ class Evaluator {
   }
 
   std::string describe_file(const FileFact& f) {
-    std::string s = f.path;
-    if (f.is_symlink) s += " -> " + f.link_target;
-    s += ": " + std::string(f.type == FileType::directory ? "directory" : f.type == FileType::regular ? "file" : "special") +
-         " " + c_.user_name(f.uid) + ":" + c_.group_name(f.gid) + " " + util::format_mode(f.mode);
-    return s;
+    const char* type = f.type == FileType::directory ? "directory" : f.type == FileType::regular ? "file" : "special";
+    return util::concat({f.path, f.is_symlink ? " -> " : "", f.is_symlink ? std::string_view(f.link_target) : "", ": ", type, " ",
+                         c_.user_name(f.uid), ":", c_.group_name(f.gid), " ", util::format_mode(f.mode)});
   }
 
   bool id_matches(const std::vector<std::string>& allowed, std::uint32_t id, bool user) {
@@ -792,23 +822,18 @@ class Evaluator {
 
 Outcome applicability(HostFacts::Cache& c, const detail::Applicability& a) {
   if (!a.os.empty() || !a.os_versions.empty()) {
-    const auto& osr = c.os_release();
-    if (!osr.available) return Outcome::error("cannot tell the operating system: " + osr.problem);
-    auto get = [&](const char* k) {
-      auto it = osr.value.find(k);
-      return it == osr.value.end() ? std::string() : it->second;
-    };
-    std::string id = get("ID"), like = get("ID_LIKE"), version = get("VERSION_ID");
+    const auto& os = c.os_identity();
+    if (!os.available) return Outcome::error("cannot tell the operating system: " + os.problem);
     if (!a.os.empty()) {
-      std::vector<std::string_view> ids{id};
-      for (auto w : util::split_ws(like)) ids.push_back(w);
       bool hit = std::any_of(a.os.begin(), a.os.end(), [&](const std::string& want) {
-        return std::find(ids.begin(), ids.end(), want) != ids.end();
+        return std::find(os.ids.begin(), os.ids.end(), want) != os.ids.end();
       });
-      if (!hit) return Outcome::na("operating system is " + (id.empty() ? std::string("unknown") : id) + ", check applies to " + util::join(a.os, ", "));
+      if (!hit)
+        return Outcome::na("operating system is " + (os.id.empty() ? std::string("unknown") : os.id) + ", check applies to " +
+                           util::join(a.os, ", "));
     }
-    if (!a.os_versions.empty() && std::find(a.os_versions.begin(), a.os_versions.end(), version) == a.os_versions.end())
-      return Outcome::na("operating system version is " + version + ", check applies to " + util::join(a.os_versions, ", "));
+    if (!a.os_versions.empty() && std::find(a.os_versions.begin(), a.os_versions.end(), os.version) == a.os_versions.end())
+      return Outcome::na("operating system version is " + os.version + ", check applies to " + util::join(a.os_versions, ", "));
   }
   if (!a.packages.empty()) {
     const auto& db = c.dpkg();
@@ -825,7 +850,7 @@ Outcome applicability(HostFacts::Cache& c, const detail::Applicability& a) {
     if (ff->type == FileType::error) return Outcome::error(f + ": " + ff->error);
     if (!ff->exists()) return Outcome::na(f + " does not exist");
   }
-  return Outcome::pass("");
+  return Outcome{};  // applies
 }
 
 }  // namespace

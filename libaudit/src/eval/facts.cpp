@@ -205,6 +205,24 @@ const Parsed<std::vector<parse::KeyValue>>& HostFacts::Cache::key_values(const s
   return cache.emplace(key, std::move(*slot)).first->second;
 }
 
+const HostFacts::Cache::OsIdentity& HostFacts::Cache::os_identity() {
+  if (os_identity_) return *os_identity_;
+  OsIdentity o;
+  const auto& osr = os_release();
+  o.available = osr.available;
+  o.problem = osr.problem;
+  auto get = [&](const char* k) {
+    auto it = osr.value.find(k);
+    return it == osr.value.end() ? std::string() : it->second;
+  };
+  o.id = get("ID");
+  o.version = get("VERSION_ID");
+  o.ids.push_back(o.id);
+  for (auto w : util::split_ws(get("ID_LIKE"))) o.ids.emplace_back(w);
+  os_identity_ = std::move(o);
+  return *os_identity_;
+}
+
 const HostFacts::Cache::UnitState& HostFacts::Cache::unit_state(const std::string& unit,
                                                                 const std::vector<detail::ServiceRule::UnitPaths>& paths) {
   auto it = units_.find(unit);

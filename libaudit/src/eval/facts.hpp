@@ -86,6 +86,15 @@ struct HostFacts::Cache {
   const Parsed<std::vector<parse::MountEntry>>& fstab();
   const Parsed<std::vector<parse::KeyValue>>& key_values(const std::string& path, parse::KvSeparator sep);
 
+  /// Who the host says it is (os-release ID, ID_LIKE, VERSION_ID), worked out once.
+  struct OsIdentity {
+    bool available = false;
+    std::string problem;
+    std::string id, version;
+    std::vector<std::string> ids;  // ID then every ID_LIKE word
+  };
+  const OsIdentity& os_identity();
+
   /// A systemd unit's state from its unit files and links, worked out once.
   struct UnitState {
     std::string state;  // absent, masked, enabled, disabled; empty: not collected
@@ -124,7 +133,8 @@ struct HostFacts::Cache {
   std::unordered_map<std::string_view, Parsed<std::vector<parse::KeyValue>>> key_values_eq_, key_values_ws_;
   std::optional<std::optional<long long>> today_;
   std::deque<std::string> owned_keys_;
-  std::unordered_map<std::string, UnitState> units_;  // keys for paths the snapshot does not hold
+  std::unordered_map<std::string, UnitState> units_;
+  std::optional<OsIdentity> os_identity_;  // keys for paths the snapshot does not hold
 };
 
 }  // namespace fleetaudit

@@ -234,6 +234,15 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
+std::string concat(std::initializer_list<std::string_view> parts) {
+  std::size_t n = 0;
+  for (auto p : parts) n += p.size();
+  std::string out;
+  out.reserve(n);
+  for (auto p : parts) out.append(p);
+  return out;
+}
+
 std::string clip(std::string_view s, std::size_t max) {
   std::string out;
   out.reserve(std::min(s.size(), max) + 3);

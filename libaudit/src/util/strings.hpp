@@ -2,6 +2,7 @@
 // Small string helpers shared by the parsers and the engine. Pure, no I/O.
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,9 @@ bool section_less(std::string_view a, std::string_view b) noexcept;
 bool glob_match(std::string_view pattern, std::string_view path) noexcept;
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
+
+/// Concatenates pieces with one allocation (evidence is built on hot paths).
+std::string concat(std::initializer_list<std::string_view> parts);
 
 /// Shortens a value for evidence, keeping it on one line.
 std::string clip(std::string_view s, std::size_t max = 160);

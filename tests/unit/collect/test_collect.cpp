@@ -204,3 +204,80 @@ TEST_CASE("snapshots round-trip through JSON, binary content included", "[collec
   CHECK(snapshot_from_json("{\"format\":1,\"files\":{\"/x\":{\"type\":\"weird\"}}}").error().message ==
         "snapshot file /x: unknown type \"weird\"");
 }
+
+#include <sqlite3.h>
+
+#include "collect/redact.hpp"
+
+TEST_CASE("secrets never reach a snapshot or the store", "[collect][security]") {
+  using fleetaudit::hostfs::redact_hash;
+  CHECK(redact_hash("") == "");
+  CHECK(redact_hash("*") == "*");
+  CHECK(redact_hash("!") == "!");
+  CHECK(redact_hash("!*") == "!*");
+  CHECK(redact_hash("$6$saltsalt$abcdef") == "$6$*REDACTED*");
+  CHECK(redact_hash("!$y$j9T$salt$hash") == "!$y$*REDACTED*");
+  CHECK(redact_hash("abDESxyz12345") == "*REDACTED*");
+
+  const std::string hash = "$y$j9T$Q8Yz9sGf0Zb2cJ1kqR4mB1$Xv8rQk2oW3nLmP7sT1uY9aB4cD6eF8gH0iJ2kL4mN6o";
+  const std::string old_hash = "$6$oldsalt$3b2v0Vd8qK1e2R3t4Y5u6I7o8P9a0S1d2F3g4H5j6K7l8Z9x0C1v2B3n4M5q6W7e8R9t0Y1u2I3o4P5a6S7";
+  const std::string grub_hash = "grub.pbkdf2.sha512.10000.ABCDEF0123456789.FEDCBA9876543210";
+  ft::TempDir t;
+  write(t.path() / "etc/shadow", "root:!" + hash + ":19700:0:99999:7:::\nalice:" + hash + ":19700:0:90:7:::\nbob::19700::::::\n", 0640);
+  write(t.path() / "etc/security/opasswd", "alice:1000:2:" + old_hash + "," + old_hash + "\n", 0600);
+  write(t.path() / "boot/grub/grub.cfg", "set superusers=\"admin\"\npassword_pbkdf2 admin " + grub_hash + "\n", 0600);
+  write(t.path() / "etc/passwd", "root:x:0:0::/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/bash\nbob:x:1001:1001::/home/bob:/bin/sh\n");
+  write(t.path() / "etc/group", "root:x:0:\n");
+  CollectOptions opt;
+  opt.root = t.path();
+  Snapshot s = collect(plan_of({{"/etc/shadow", kPlanContent}, {"/etc/security/opasswd", kPlanContent},
+                                {"/boot/grub/grub.cfg", kPlanContent}, {"/etc/passwd", kPlanContent}, {"/etc/group", kPlanContent}}),
+                       opt);
+  std::string json = to_json(s);
+  CHECK(json.find("Q8Yz9sGf0Zb2cJ1kqR4mB1") == std::string::npos);
+  CHECK(json.find("oldsalt") == std::string::npos);
+  CHECK(json.find("ABCDEF0123456789") == std::string::npos);
+  CHECK(s.file("/etc/shadow")->redacted);
+  CHECK(s.file("/etc/shadow")->content == "root:!$y$*REDACTED*:19700:0:99999:7:::\nalice:$y$*REDACTED*:19700:0:90:7:::\nbob::19700::::::\n");
+  CHECK(s.file("/boot/grub/grub.cfg")->content.find("password_pbkdf2 admin grub.pbkdf2.sha512.10000.*REDACTED*") != std::string::npos);
+  CHECK_FALSE(s.file("/etc/passwd")->redacted);
+
+  // What the checks need survives: usable, locked and empty passwords.
+  auto content = ft::load_texts({{"c.yaml",
+                                  "checks:\n"
+                                  "  - {id: t.a.empty, title: T, severity: high, rationale: r, remediation: m,"
+                                  " rule: {accounts: {property: no_empty_passwords}}}\n"
+                                  "  - {id: t.a.age, title: T, severity: high, rationale: r, remediation: m,"
+                                  " rule: {accounts: {property: shadow_field, field: max_days, at_most: 365}}}\n"
+                                  "  - {id: t.a.grub, title: T, severity: high, rationale: r, remediation: m,"
+                                  " rule: {file_content: {path: /boot/grub/grub.cfg, present: '^\\s*password_pbkdf2\\s+\\S+\\s+grub\\.pbkdf2\\.'}}}\n"}});
+  REQUIRE(content.ok());
+  HostFacts facts(s);
+  CheckResult empty = evaluate_check(facts, *content.content.find_check("t.a.empty"));
+  CHECK(empty.result == ResultKind::fail);
+  CHECK(empty.evidence == "/etc/shadow:3: bob has an empty password");
+  CheckResult age = evaluate_check(facts, *content.content.find_check("t.a.age"));
+  CHECK(age.result == ResultKind::pass);  // root is locked, alice has 90 days: only usable passwords count
+  CHECK(age.evidence == "1 account(s) with a password: max_days at most 365");
+  CHECK(evaluate_check(facts, *content.content.find_check("t.a.grub")).result == ResultKind::pass);
+
+  // The store holds the snapshot: no hash there either.
+  ScanReport rep;
+  rep.hosts.push_back(evaluate(s, content.content.select_all()));
+  rep.snapshots.push_back(s);
+  auto db = t.path() / "fa.db";
+  {
+    auto st = Store::open(db);
+    REQUIRE(st);
+    REQUIRE(st->save(rep));
+  }
+  std::ifstream in(db, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::ifstream wal(db.string() + "-wal", std::ios::binary);
+  bytes.append((std::istreambuf_iterator<char>(wal)), std::istreambuf_iterator<char>());
+  CHECK(bytes.find("Q8Yz9sGf0Zb2cJ1kqR4mB1") == std::string::npos);
+  auto st = Store::open(db);
+  auto back = st->load(1, true);
+  REQUIRE(back);
+  CHECK(back->snapshots.at(0).file("/etc/shadow")->content.find("*REDACTED*") != std::string::npos);
+}

@@ -1,0 +1,119 @@
+#include "collect/redact.hpp"
+
+#include "util/strings.hpp"
+
+namespace fleetaudit::hostfs {
+
+namespace {
+
+bool is_shadow_like(std::string_view path) {
+  return path == "/etc/shadow" || path == "/etc/shadow-" || path == "/etc/gshadow" || path == "/etc/gshadow-";
+}
+
+bool is_opasswd(std::string_view path) {
+  return path == "/etc/security/opasswd" || path == "/etc/security/opasswd.old";
+}
+
+bool is_grub(std::string_view path) {
+  return path.starts_with("/boot/grub/") || path.starts_with("/boot/grub2/") || path.starts_with("/etc/grub.d/") ||
+         path == "/etc/default/grub" || path.starts_with("/etc/default/grub.d/");
+}
+
+// Rewrites each line with `fix`, keeping line endings.
+template <class Fix>
+bool per_line(std::string& content, Fix&& fix) {
+  std::string out;
+  out.reserve(content.size());
+  bool changed = false;
+  std::size_t start = 0;
+  while (start < content.size()) {
+    std::size_t end = content.find('\n', start);
+    bool nl = end != std::string::npos;
+    if (!nl) end = content.size();
+    std::string line = content.substr(start, end - start);
+    changed |= fix(line);
+    out += line;
+    if (nl) out += '\n';
+    start = end + 1;
+  }
+  if (changed) content = std::move(out);
+  return changed;
+}
+
+// Replaces the `index`th ':'-separated field of a line by `replace(field)`.
+template <class Replace>
+bool field(std::string& line, std::size_t index, Replace&& replace) {
+  std::size_t pos = 0;
+  for (std::size_t i = 0; i < index; ++i) {
+    pos = line.find(':', pos);
+    if (pos == std::string::npos) return false;
+    ++pos;
+  }
+  std::size_t end = line.find(':', pos);
+  if (end == std::string::npos) end = line.size();
+  std::string value = line.substr(pos, end - pos);
+  std::string fixed = replace(value);
+  if (fixed == value) return false;
+  line.replace(pos, end - pos, fixed);
+  return true;
+}
+
+}  // namespace
+
+std::string redact_hash(std::string_view hash) {
+  // Keep the lock markers ('!', '*') and the algorithm id ("$6$", "$y$"),
+  // drop salt and digest.
+  std::size_t i = 0;
+  while (i < hash.size() && (hash[i] == '!' || hash[i] == '*')) ++i;
+  std::string_view rest = hash.substr(i);
+  if (rest.empty() || rest == "x") return std::string(hash);
+  std::string out(hash.substr(0, i));
+  if (rest.front() == '$') {
+    std::size_t second = rest.find('$', 1);
+    if (second != std::string_view::npos) out.append(rest.substr(0, second + 1));
+  }
+  out.append(kRedacted);
+  return out;
+}
+
+bool redact_secrets(std::string_view path, std::string& content) {
+  if (is_shadow_like(path)) {
+    return per_line(content, [](std::string& line) {
+      return field(line, 1, [](const std::string& v) { return redact_hash(v); });
+    });
+  }
+  if (is_opasswd(path)) {
+    // user:uid:count:hash,hash,...
+    return per_line(content, [](std::string& line) {
+      return field(line, 3, [](const std::string& v) {
+        if (v.empty()) return v;
+        std::vector<std::string> parts;
+        for (auto h : util::split(v, ',')) parts.push_back(redact_hash(h));
+        return util::join(parts, ",");
+      });
+    });
+  }
+  if (is_grub(path)) {
+    // password_pbkdf2 USER HASH / password USER PLAINTEXT
+    return per_line(content, [](std::string& line) {
+      auto words = util::split_ws(util::trim(line));
+      if (words.size() < 3 || (words[0] != "password_pbkdf2" && words[0] != "password")) return false;
+      std::string_view secret = words[2];
+      std::size_t at = line.find(secret, line.find(words[1]) + words[1].size());
+      if (at == std::string::npos) return false;
+      // grub.pbkdf2.ALGORITHM.ITERATIONS.SALT.DIGEST: the algorithm and the
+      // iteration count are policy, salt and digest are the secret.
+      std::string replacement(kRedacted);
+      if (words[0] == "password_pbkdf2" && secret.starts_with("grub.pbkdf2.")) {
+        auto parts = util::split(secret, '.');
+        replacement = parts.size() >= 6 ? util::concat({"grub.pbkdf2.", parts[2], ".", parts[3], ".", kRedacted})
+                                        : util::concat({"grub.pbkdf2.", kRedacted});
+      }
+      line.replace(at, secret.size(), replacement);
+      return true;
+    });
+  }
+  return false;
+}
+
+}  // namespace fleetaudit::hostfs
