@@ -5,6 +5,7 @@
 
 #include "fleetaudit/snapshot.hpp"
 #include "util/json_writer.hpp"
+#include "util/strings.hpp"
 
 namespace fleetaudit {
 
@@ -81,33 +82,10 @@ bool valid_utf8(std::string_view s) {
     // Fast path over ASCII (NUL excluded: it marks binary content).
     while (i < s.size() && p[i] - 1u < 0x7Fu) ++i;
     if (i >= s.size()) break;
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c == 0) return false;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t n;
-    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) n = 1;
-    else if (c >= 0xE0 && c <= 0xEF) {
-      n = 2;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return false;
-    }
-    if (s.size() - i - 1 < n) return false;
-    auto c1 = static_cast<unsigned char>(s[i + 1]);
-    if (c1 < lo || c1 > hi) return false;
-    for (std::size_t k = 2; k <= n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += n + 1;
+    if (p[i] == 0) return false;
+    std::size_t n = util::utf8_sequence_length(s, i);
+    if (n == 0) return false;
+    i += n;
   }
   return true;
 }

@@ -1,5 +1,7 @@
 #include "util/json_writer.hpp"
 
+#include "util/strings.hpp"
+
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -7,32 +9,6 @@
 
 namespace fleetaudit::util {
 
-namespace {
-// Length of a valid UTF-8 sequence starting at s[i], or 0.
-std::size_t utf8_len(std::string_view s, std::size_t i) {
-  auto c = static_cast<unsigned char>(s[i]);
-  std::size_t n;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) n = 2;
-  else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (s.size() - i < n) return 0;
-  auto c1 = static_cast<unsigned char>(s[i + 1]);
-  if (c1 < lo || c1 > hi) return 0;
-  for (std::size_t k = 2; k < n; ++k)
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  return n;
-}
-}  // namespace
 
 // Bytes that need more than copying: controls, '"', '\\' and non-ASCII.
 constexpr auto kSpecial = [] {
@@ -56,7 +32,7 @@ void append_json_string(std::string& out, std::string_view s) {
     if (i >= n) break;
     auto c = p[i];
     if (c >= 0x80) {
-      std::size_t n = utf8_len(s, i);
+      std::size_t n = utf8_sequence_length(s, i);
       if (n) {
         i += n;
         continue;
@@ -151,19 +127,24 @@ JsonWriter& JsonWriter::value(double v) {
   return *this;
 }
 
-JsonWriter& JsonWriter::value(std::int64_t v) {
-  separate();
+namespace {
+template <class Int>
+void append_int(std::string& out, Int v) {
   char buf[24];
   auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out_.append(buf, p);
+  out.append(buf, p);
+}
+}  // namespace
+
+JsonWriter& JsonWriter::value(std::int64_t v) {
+  separate();
+  append_int(out_, v);
   return *this;
 }
 
 JsonWriter& JsonWriter::value(std::uint64_t v) {
   separate();
-  char buf[24];
-  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out_.append(buf, p);
+  append_int(out_, v);
   return *this;
 }
 

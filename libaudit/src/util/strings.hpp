@@ -45,6 +45,11 @@ bool glob_match(std::string_view pattern, std::string_view path) noexcept;
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 
+/// Length of the valid UTF-8 sequence starting at s[i] (2 to 4 bytes for
+/// non-ASCII), or 0 when it is not one: no overlongs, surrogates or values
+/// beyond U+10FFFF.
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept;
+
 /// Concatenates pieces with one allocation (evidence is built on hot paths).
 std::string concat(std::initializer_list<std::string_view> parts);
 

@@ -25,6 +25,14 @@ std::string first_error(const ContentSet::LoadResult& r) {
   return r.diagnostics.empty() ? std::string("(no error)") : r.diagnostics.front().str();
 }
 
+// A two-level profile: 1.1 -> test.area.one, 1.2 -> `second`, 1.3 manual.
+std::string bench_x_profile(const std::string& second) {
+  return "id: bench-x\ntitle: Bench X\nversion: \"1\"\nlevels: [{level: 1, title: L1}, {level: 2, title: L2}]\nentries:\n"
+         "  - {section: \"1.1\", check: test.area.one, level: 1}\n"
+         "  - {section: \"1.2\", check: " + second + ", level: 2}\n"
+         "  - {section: \"1.3\", manual: \"a person decides\", title: \"Look at it\", level: 1}\n";
+}
+
 std::string check_with_rule(const std::string& rule) {
   return "checks:\n  - id: test.area.x\n    title: X\n    severity: low\n    rationale: r\n    remediation: m\n    rule:\n" + rule;
 }
@@ -102,15 +110,7 @@ TEST_CASE("duplicate check ids across files name the first definition", "[conten
 }
 
 TEST_CASE("profiles: entries must resolve and agree with the checks' references", "[content][loader]") {
-  std::string profile = R"(id: bench-x
-title: Bench X
-version: "1"
-levels: [{level: 1, title: L1}, {level: 2, title: L2}]
-entries:
-  - {section: "1.1", check: test.area.one, level: 1}
-  - {section: "1.2", check: test.area.onee, level: 2}
-  - {section: "1.3", manual: "a person decides", title: "Look at it", level: 1}
-)";
+  std::string profile = bench_x_profile("test.area.onee");
   auto r = load_texts({{"a.yaml", kGoodCheck}, {"p.yaml", profile}});
   REQUIRE(r.diagnostics.size() == 1);
   CHECK(first_error(r).find("p.yaml:7:5: profile entry 1.2 names unknown check 'test.area.onee' (did you mean 'test.area.one'?)") !=
@@ -138,15 +138,7 @@ entries:
 TEST_CASE("selection by profile and level", "[content][loader]") {
   std::string check2 = std::string(kGoodCheck).replace(std::string(kGoodCheck).find("one"), 3, "two").replace(
       std::string(kGoodCheck).find("\"1.1\""), 5, "\"1.2\"");
-  std::string profile = R"(id: bench-x
-title: Bench X
-version: "1"
-levels: [{level: 1, title: L1}, {level: 2, title: L2}]
-entries:
-  - {section: "1.1", check: test.area.one, level: 1}
-  - {section: "1.2", check: test.area.two, level: 2}
-  - {section: "1.3", manual: "a person decides", title: "Look at it", level: 1}
-)";
+  std::string profile = bench_x_profile("test.area.two");
   auto r = load_texts({{"a.yaml", kGoodCheck}, {"b.yaml", check2}, {"p.yaml", profile}});
   INFO(first_error(r));
   REQUIRE(r.ok());
