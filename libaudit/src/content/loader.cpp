@@ -768,8 +768,6 @@ struct ContentLoader {
   // with the profiles that cite it.
   void cross_check() {
     std::sort(content.checks_.begin(), content.checks_.end(), [](const Check& a, const Check& b) { return a.id < b.id; });
-    std::map<std::string, const Profile*> by_benchmark;
-    for (const auto& p : content.profiles_) by_benchmark.emplace(p.benchmark, &p);
     for (const auto& p : content.profiles_) {
       std::set<std::string> cited;
       for (const auto& e : p.entries) {

@@ -67,7 +67,6 @@ Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& req)
   const std::size_t n = req.targets.size();
   report.hosts.resize(n);
   report.snapshots.resize(n);
-  std::vector<bool> done(n, false);
   unsigned workers = req.parallel ? req.parallel : std::max(1u, std::thread::hardware_concurrency());
   workers = static_cast<unsigned>(std::min<std::size_t>(workers, std::max<std::size_t>(n, 1)));
 
