@@ -401,11 +401,21 @@ class Evaluator {
       checked = true;
       auto it = p.value.find(r.key);
       if (it == p.value.end()) {
+        // A glob key ("net.ipv4.conf.*.rp_filter") sets every key it matches,
+        // matched in path form so '*' stays within one level; an explicit
+        // assignment of the key itself wins over any glob.
+        for (auto g = p.value.begin(); g != p.value.end(); ++g) {
+          if (is_glob(g->first) && util::glob_match(parse::sysctl_proc_path(g->first), r.proc_path) &&
+              (it == p.value.end() || g->second.order > it->second.order))
+            it = g;
+        }
+      }
+      if (it == p.value.end()) {
         o.kind = ResultKind::fail;
         o.note(util::concat({"persistent: ", r.key, " is not set in any sysctl configuration file"}));
       } else {
         std::string why = r.test.check(it->second.value);
-        std::string where = util::concat({it->second.file, ":", std::to_string(it->second.line), ": ", r.key, " = ", it->second.value});
+        std::string where = util::concat({it->second.file, ":", std::to_string(it->second.line), ": ", it->first, " = ", it->second.value});
         if (!why.empty()) {
           o.kind = ResultKind::fail;
           o.note(where + " (" + why + ")");

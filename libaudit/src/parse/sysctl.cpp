@@ -51,6 +51,7 @@ std::string sysctl_proc_path(std::string_view key) {
 
 std::map<std::string, SysctlSetting, std::less<>> parse_sysctl(const std::vector<SysctlFile>& files) {
   std::map<std::string, SysctlSetting, std::less<>> out;
+  int order = 0;
   for (const auto& f : files) {
     for (const auto& [raw, number] : util::split_lines(f.text)) {
       std::string_view line = util::trim(raw);
@@ -60,7 +61,7 @@ std::map<std::string, SysctlSetting, std::less<>> parse_sysctl(const std::vector
       if (eq == std::string_view::npos) continue;
       std::string key = normalize_sysctl_key(line.substr(0, eq));
       if (key.empty()) continue;
-      out[key] = {std::string(util::trim(line.substr(eq + 1))), f.path, number};
+      out[key] = {std::string(util::trim(line.substr(eq + 1))), f.path, number, ++order};
     }
   }
   return out;

@@ -19,6 +19,7 @@ struct SysctlSetting {
   std::string value;
   std::string file;
   int line = 0;
+  int order = 0;  // position in application order: a later assignment wins
 };
 
 /// A file to apply, in order.

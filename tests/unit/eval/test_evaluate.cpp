@@ -121,6 +121,14 @@ TEST_CASE("sysctl: runtime and persistent halves, images without /proc", "[eval]
   b.file("/etc/sysctl.conf", "");
   r = run("{sysctl: {key: net.ipv4.ip_forward, equals: '0'}}", b.snap);
   CHECK(r.result == ResultKind::fail);
+  // Glob keys set every key they match (within one level); an explicit key wins.
+  b.glob("/etc/sysctl.d/*.conf", {"/etc/sysctl.d/60-net.conf", "/etc/sysctl.d/70-rp.conf"});
+  b.file("/etc/sysctl.d/70-rp.conf", "net.ipv4.conf.*.rp_filter = 1\nnet.ipv4.conf.default.rp_filter = 2\nnet.*.rp_filter = 0\n");
+  b.file("/proc/sys/net/ipv4/conf/all/rp_filter", "1\n").file("/proc/sys/net/ipv4/conf/default/rp_filter", "2\n");
+  r = run("{sysctl: {key: net.ipv4.conf.all.rp_filter, equals: '1'}}", b.snap);
+  CHECK(r.result == ResultKind::pass);
+  CHECK(r.evidence.find("/etc/sysctl.d/70-rp.conf:1: net.ipv4.conf.*.rp_filter = 1") != std::string::npos);
+  CHECK(run("{sysctl: {key: net.ipv4.conf.default.rp_filter, equals: '2'}}", b.snap).result == ResultKind::pass);
   CHECK(run("{sysctl: {key: net.ipv4.ip_forward, equals: '0', scope: runtime}}", b.snap).result == ResultKind::pass);
   CHECK(run("{sysctl: {key: net.ipv6.conf.all.forwarding, equals: '0', scope: runtime}}", [&] {
           b.missing("/proc/sys/net/ipv6/conf/all/forwarding");
