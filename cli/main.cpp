@@ -190,25 +190,43 @@ struct CollectArgs {
   std::string out;
   std::string content;
   std::string name;
+  std::string plan;  // a plan (JSON) instead of a profile: what the SSH collector sends an agent
+  std::uint64_t max_file_bytes = 32ull << 20;
 };
 
+std::string read_all_stdin() {
+  std::ostringstream ss;
+  ss << std::cin.rdbuf();
+  return ss.str();
+}
+
 int run_collect_command(const CollectArgs& a) {
-  fa::ContentSet content = load_content(a.content);
-  fa::Selection sel;
-  if (a.profile == "all") {
-    sel = content.select_all();
+  fa::Plan plan;
+  if (!a.plan.empty()) {
+    std::string text = a.plan == "-" ? read_all_stdin() : read_text_file(a.plan);
+    auto p = fa::plan_from_json(text);
+    if (!p) throw CliError{(a.plan == "-" ? std::string("plan on standard input") : a.plan) + ": " + p.error().message};
+    plan = std::move(*p);
   } else {
-    auto s = content.select(a.profile, a.level);
-    if (!s) throw CliError{s.error().message};
-    sel = std::move(*s);
+    fa::ContentSet content = load_content(a.content);
+    fa::Selection sel;
+    if (a.profile == "all") {
+      sel = content.select_all();
+    } else {
+      auto s = content.select(a.profile, a.level);
+      if (!s) throw CliError{s.error().message};
+      sel = std::move(*s);
+    }
+    plan = sel.plan();
   }
   fa::CollectOptions opt;
   opt.root = a.root.empty() ? std::filesystem::path("/") : std::filesystem::path(a.root);
   opt.host_name = a.name;
-  fa::Snapshot snap = fa::collect(sel.plan(), opt);
+  opt.max_file_bytes = a.max_file_bytes;
+  fa::Snapshot snap = fa::collect(plan, opt);
   write_output(fa::to_json(snap), a.out);
-  std::cerr << "collected " << snap.files.size() << " paths from " << snap.host << " into " << (a.out == "-" ? "stdout" : a.out)
-            << "\n";
+  if (a.out != "-")
+    std::cerr << "collected " << snap.files.size() << " paths from " << snap.host << " into " << a.out << "\n";
   for (const auto& e : snap.errors) std::cerr << "warning: " << snap.host << ": " << e << "\n";
   return kExitOk;
 }
@@ -432,6 +450,8 @@ int main(int argc, char** argv) {
   col_cmd->add_option("--out", col.out, "Snapshot file to write ('-': standard output)")->required();
   col_cmd->add_option("--content", col.content, "Directory holding checks/ and benchmarks-cis/");
   col_cmd->add_option("--name", col.name, "Host name to record");
+  col_cmd->add_option("--plan", col.plan, "Collect this plan (JSON, '-': standard input) instead of a profile's");
+  col_cmd->add_option("--max-file-bytes", col.max_file_bytes, "Cut file content beyond this many bytes")->capture_default_str();
 
   EvaluateArgs ev;
   auto* ev_cmd = app.add_subcommand("evaluate", "Evaluate a saved snapshot (no access to the host needed)");

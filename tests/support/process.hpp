@@ -11,7 +11,9 @@ struct ProcessResult {
   std::string out, err;
 };
 
-/// argv[0] must be a path. `env` entries ("K=V") are added to this process's environment.
-ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
+/// argv[0] must be a path. `env` entries ("K=V") are added to this process's
+/// environment; `input` is written to its standard input.
+ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
+                          const std::string& input = {});
 
 }  // namespace fleetaudit::testing

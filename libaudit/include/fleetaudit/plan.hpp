@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "fleetaudit/expected.hpp"
+
 namespace fleetaudit {
 
 struct Snapshot;
@@ -28,6 +30,12 @@ struct Plan {
   void merge(const Plan& other);
   bool empty() const noexcept { return items.empty(); }
 };
+
+/// The plan as JSON ({"format":1,"items":{"/etc/passwd":1,...}}): what the
+/// SSH collector hands to a fleetaudit agent on the target.
+std::string to_json(const Plan& plan);
+/// Parses what to_json(Plan) wrote; the error says what was wrong.
+Expected<Plan> plan_from_json(std::string_view json);
 
 /// True when the path holds glob metacharacters.
 bool is_glob(std::string_view path) noexcept;

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fleetaudit/plan.hpp"
 #include "fleetaudit/snapshot.hpp"
 #include "util/json_writer.hpp"
 #include "util/strings.hpp"
@@ -155,6 +156,36 @@ std::string to_json(const Snapshot& s) {
   w.end_array();
   w.end_object();
   return out;
+}
+
+std::string to_json(const Plan& plan) {
+  std::string out;
+  util::JsonWriter w(out);
+  w.begin_object();
+  w.field("format", 1);
+  w.key("items").begin_object();
+  for (const auto& [path, flags] : plan.items) w.field(path, static_cast<int>(flags));
+  w.end_object();
+  w.end_object();
+  return out;
+}
+
+Expected<Plan> plan_from_json(std::string_view text) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return fail(std::string("plan is not valid JSON: ") + e.what());
+  }
+  if (!j.is_object() || j.value("format", 0) != 1 || !j.contains("items") || !j["items"].is_object())
+    return fail("plan must be {\"format\":1,\"items\":{path:flags}}");
+  Plan p;
+  for (const auto& [path, flags] : j["items"].items()) {
+    if (!flags.is_number_unsigned() || flags.get<unsigned>() > 3) return fail("plan item " + path + ": flags must be 0-3");
+    if (path.empty() || path.front() != '/') return fail("plan item '" + path + "' is not an absolute path");
+    p.add(path, static_cast<std::uint8_t>(flags.get<unsigned>()));
+  }
+  return p;
 }
 
 Expected<Snapshot> snapshot_from_json(std::string_view text) {

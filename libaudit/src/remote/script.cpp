@@ -1,0 +1,248 @@
+#include "remote/script.hpp"
+
+#include <cctype>
+#include <random>
+
+#include "content/rule.hpp"
+#include "fleetaudit/snapshot.hpp"
+
+namespace fleetaudit::remote {
+
+std::string sh_quote(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  out += '\'';
+  return out;
+}
+
+std::string sh_glob(std::string_view p) {
+  std::string out, literal;
+  auto flush = [&] {
+    if (!literal.empty()) out += sh_quote(literal);
+    literal.clear();
+  };
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    char c = p[i];
+    if (c == '*' || c == '?') {
+      flush();
+      out += c;
+      continue;
+    }
+    if (c == '[') {
+      std::size_t close = p.find(']', i + 2);  // a ']' right after '[' or '[!' is a member
+      if (close == std::string_view::npos) {
+        literal += c;
+        continue;
+      }
+      flush();
+      out += '[';
+      std::size_t j = i + 1;
+      if (p[j] == '!' || p[j] == '^') {
+        out += '!';
+        ++j;
+      }
+      for (; j < close; ++j) {
+        char m = p[j];
+        bool plain = std::isalnum(static_cast<unsigned char>(m)) || (m == '-' && j > i + 1 && j + 1 < close);
+        out += plain ? std::string(1, m) : sh_quote(std::string_view(&p[j], 1));
+      }
+      out += ']';
+      i = close;
+      continue;
+    }
+    literal += c;
+  }
+  flush();
+  return out.empty() ? "''" : out;
+}
+
+std::string random_boundary() {
+  std::random_device rd;
+  static const char* hex = "0123456789abcdef";
+  std::string b = "FA";
+  for (int i = 0; i < 8; ++i) {
+    unsigned v = rd();
+    for (int k = 0; k < 4; ++k) {
+      b += hex[v & 15];
+      v >>= 4;
+    }
+  }
+  return b;
+}
+
+namespace {
+
+// Functions the generated code calls. Host-provided names live only in
+// "$variables"; forks are batched (one stat, one cat) because a fork costs
+// more than a file read.
+constexpr const char* kPrelude = R"SH(
+fa_meta() {
+  [ $# -gt 0 ] || return 0
+  printf '%s N %s\n' "$B" "$#"
+  for fa_p in "$@"; do
+    fa_t=; fa_l=0
+    if [ -L "$fa_p" ]; then fa_l=1; fa_t=$(readlink -- "$fa_p") || fa_t=; fi
+    if [ -e "$fa_p" ]; then fa_s=e
+    elif [ -d "${fa_p%/*}/" ] && ! [ -x "${fa_p%/*}/" ]; then fa_s=x
+    else fa_s=n; fi
+    printf '%s%s%s\0%s\0' "$fa_s" "$fa_l" "$fa_p" "$fa_t"
+  done
+  printf '%s T\n' "$B"
+  stat -L -c '%f %u %g %s' -- "$@"
+  printf '%s U\n' "$B"
+}
+fa_bulk() {
+  [ $# -gt 0 ] || return 0
+  printf '%s K %s\n' "$B" "$#"
+  for fa_p in "$@"; do printf '%s\0' "$fa_p"; done
+  printf '%s k\n' "$B"
+  stat -L -c '%s' -- "$@"
+  printf '%s k\n' "$B"
+  cat -- "$@"
+  printf '%s k\n' "$B"
+  stat -L -c '%s' -- "$@"
+  printf '%s Y\n' "$B"
+}
+fa_small() {
+  [ -f "$1" ] || return 0
+  if [ -r "$1" ]; then
+    printf '%s C 1\n%s\0' "$B" "$1"
+    fa_x=
+    while IFS= read -r fa_x; do printf '%s\n' "$fa_x"; done < "$1"
+    [ -n "$fa_x" ] && printf '%s' "$fa_x"
+    printf '\n%s E 0\n' "$B"
+  else
+    printf '%s C 0\n%s\0' "$B" "$1"
+  fi
+}
+fa_noread() {
+  [ -f "$1" ] && ! [ -r "$1" ] && printf '%s C 0\n%s\0' "$B" "$1"
+  return 0
+}
+fa_d() {
+  [ -d "$1" ] || return 0
+  if [ -r "$1" ] && [ -x "$1" ]; then
+    printf '%s L 1\n%s\0' "$B" "$1"
+    for fa_f in "$1"/* "$1"/.[!.]* "$1"/..?*; do
+      [ -e "$fa_f" ] || [ -L "$fa_f" ] || continue
+      printf '%s\0' "${fa_f##*/}"
+    done
+    printf '\0'
+  else
+    printf '%s L 0\n%s\0' "$B" "$1"
+  fi
+}
+fa_one() {
+  fa_meta "$1"
+  if [ -f "$1" ] && [ -r "$1" ]; then fa_bulk "$1"; else fa_noread "$1"; fi
+}
+fa_inc() {
+  local fa_file fa_depth fa_line fa_arg fa_g fa_first
+  fa_file=$1; fa_depth=$2
+  [ "$fa_depth" -lt 4 ] || return 0
+  [ -f "$fa_file" ] && [ -r "$fa_file" ] || return 0
+  while IFS= read -r fa_line || [ -n "$fa_line" ]; do
+    set -f
+    set -- $fa_line
+    set +f
+    case ${1:-} in
+      [Ii][Nn][Cc][Ll][Uu][Dd][Ee]) shift ;;
+      [Ii][Nn][Cc][Ll][Uu][Dd][Ee]=*) fa_first=${1#*=}; shift; set -- "$fa_first" "$@" ;;
+      *) continue ;;
+    esac
+    for fa_arg in "$@"; do
+      case $fa_arg in /*) ;; *) fa_arg=/etc/ssh/$fa_arg ;; esac
+      case $fa_arg in
+        *[*?[]*)
+          printf '%s G\n%s\0' "$B" "$fa_arg"
+          for fa_g in $fa_arg; do [ -e "$fa_g" ] || [ -L "$fa_g" ] || continue; printf '%s\0' "$fa_g"; done
+          printf '\0'
+          for fa_g in $fa_arg; do
+            [ -e "$fa_g" ] || [ -L "$fa_g" ] || continue
+            fa_one "$fa_g"; fa_inc "$fa_g" $((fa_depth + 1))
+          done ;;
+        *) fa_one "$fa_arg"; fa_inc "$fa_arg" $((fa_depth + 1)) ;;
+      esac
+    done
+  done < "$fa_file"
+}
+)SH";
+
+bool shell_reads(std::string_view path) {
+  // Kernel files report no (or a fake) size: the shell reads them itself.
+  return path.starts_with("/proc/") || path.starts_with("/sys/");
+}
+
+}  // namespace
+
+std::string make_script(const Plan& plan, const ScriptOptions& opt) {
+  std::string s;
+  s.reserve(16384 + plan.items.size() * 160);
+  s += "LC_ALL=C\nexport LC_ALL\numask 077\n";
+  s += "B=" + sh_quote(opt.boundary) + "\n";
+  s += "FA_LIMIT=" + std::to_string(opt.max_file_bytes + 1) + "\n";
+  s += "printf '%s S 2\\n' \"$B\"\n";
+  if (!opt.agent_path.empty()) {
+    // The agent path: the same plan, collected by fleetaudit on the host.
+    std::string delim = "FA_PLAN_" + opt.boundary;
+    s += "if [ -x " + sh_quote(opt.agent_path) + " ] && [ ! -d " + sh_quote(opt.agent_path) + " ]; then\n";
+    s += "  printf '%s A\\n' \"$B\"\n";
+    s += "  exec " + sh_quote(opt.agent_path) + " collect --plan - --out - --max-file-bytes " +
+         std::to_string(opt.max_file_bytes) + " <<'" + delim + "'\n";
+    s += to_json(plan) + "\n" + delim + "\nfi\n";
+  }
+  s += kPrelude;
+
+  // 1. Globs: each pattern's matches, as the shell sorts them.
+  for (const auto& [item, flags] : plan.items) {
+    if (!is_glob(item)) continue;
+    s += "printf '%s G\\n%s\\0' \"$B\" " + sh_quote(item) + "\n";
+    s += "for f in " + sh_glob(item) + "; do [ -e \"$f\" ] || [ -L \"$f\" ] || continue; printf '%s\\0' \"$f\"; done\n";
+    s += "printf '\\0'\n";
+  }
+  // 2. Metadata of every path and match, one stat for all.
+  s += "set --\n";
+  for (const auto& [item, flags] : plan.items) {
+    if (is_glob(item)) s += "for f in " + sh_glob(item) + "; do [ -e \"$f\" ] || [ -L \"$f\" ] && set -- \"$@\" \"$f\"; done\n";
+    else s += "set -- \"$@\" " + sh_quote(item) + "\n";
+  }
+  s += "fa_meta \"$@\"\n";
+  // 3. Directory listings.
+  for (const auto& [item, flags] : plan.items) {
+    if (!(flags & kPlanList)) continue;
+    if (is_glob(item)) s += "for f in " + sh_glob(item) + "; do fa_d \"$f\"; done\n";
+    else s += "fa_d " + sh_quote(item) + "\n";
+  }
+  // 4. Content: ordinary files in one cat, cut apart by their sizes;
+  //    kernel files read by the shell; unreadable files reported.
+  s += "set --\n";
+  for (const auto& [item, flags] : plan.items) {
+    if (!(flags & kPlanContent) || shell_reads(item)) continue;
+    if (is_glob(item)) {
+      s += "for f in " + sh_glob(item) + "; do if [ -f \"$f\" ] && [ -r \"$f\" ]; then set -- \"$@\" \"$f\"; else fa_noread \"$f\"; fi; done\n";
+    } else {
+      std::string q = sh_quote(item);
+      s += "if [ -f " + q + " ] && [ -r " + q + " ]; then set -- \"$@\" " + q + "; else fa_noread " + q + "; fi\n";
+    }
+  }
+  s += "fa_bulk \"$@\"\n";
+  for (const auto& [item, flags] : plan.items) {
+    if (!(flags & kPlanContent) || !shell_reads(item)) continue;
+    if (is_glob(item)) s += "for f in " + sh_glob(item) + "; do fa_small \"$f\"; done\n";
+    else s += "fa_small " + sh_quote(item) + "\n";
+  }
+  // 5. sshd_config Include lines name files no plan could know: follow them
+  //    here, in the same round trip (the local collector's followup_plan).
+  auto sshd = plan.items.find(detail::paths::kSshdConfig);
+  if (sshd != plan.items.end() && (sshd->second & kPlanContent)) {
+    s += "fa_inc " + sh_quote(detail::paths::kSshdConfig) + " 0\n";
+    s += "for f in " + sh_glob(detail::paths::kSshdDropins) + "; do [ -f \"$f\" ] && fa_inc \"$f\" 0; done\n";
+  }
+  s += "printf '%s Z\\n' \"$B\"\n";
+  return s;
+}
+
+}  // namespace fleetaudit::remote
