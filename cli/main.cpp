@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -148,6 +149,18 @@ void print_report(const fa::ScanReport& report, const OutputOptions& o) {
 // --- scan ------------------------------------------------------------------
 
 struct ScanArgs {
+  std::string inventory;
+  unsigned parallel = 16;
+  std::string limit;
+  std::string known_hosts;
+  bool accept_new_host_keys = false;
+  bool sudo = false;
+  double connect_timeout = 10;
+  double host_timeout = 120;
+  std::string agent_path = "/usr/local/bin/fleetaudit";
+  std::uint64_t max_host_bytes = 256ull << 20;
+  std::string ssh_config = "~/.ssh/config";
+  bool details = false;
   std::string root;
   std::string profile = kDefaultProfile;
   int level = 0;
@@ -159,26 +172,111 @@ struct ScanArgs {
   OutputOptions out;
 };
 
+// Progress on standard error: a bar on a terminal, a line per host otherwise.
+class Progress {
+ public:
+  explicit Progress(std::size_t total) : total_(total), tty_(::isatty(STDERR_FILENO) == 1 && !std::getenv("NO_COLOR")) {}
+  void update(const fa::ScanProgress& p) {
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    double rate = secs > 0 ? static_cast<double>(p.done) / secs : 0;
+    if (!tty_) {
+      std::fprintf(stderr, "fleetaudit: [%zu/%zu] %s: %s\n", p.done, p.total, p.last_host.c_str(), p.last_state.c_str());
+      return;
+    }
+    const int width = 30;
+    int filled = p.total ? static_cast<int>(width * p.done / p.total) : width;
+    std::string bar(static_cast<std::size_t>(filled), '=');
+    if (filled < width) bar += '>';
+    bar.resize(width, ' ');
+    std::fprintf(stderr, "\r\033[K[%s] %zu/%zu hosts  %zu failed  %.1f hosts/s", bar.c_str(), p.done, p.total, p.failed, rate);
+    if (p.done == p.total) std::fputs("\n", stderr);
+  }
+  bool tty() const { return tty_; }
+
+ private:
+  std::size_t total_;
+  bool tty_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
 int run_scan_command(const ScanArgs& a) {
   auto threshold = parse_threshold(a.fail_on);
+  if (!a.inventory.empty() && !a.root.empty()) throw CliError{"--inventory and --root exclude each other"};
   fa::ContentSet content = load_content(a.content);
   fa::ScanRequest req;
-  fa::Target t;
-  if (!a.root.empty()) {
-    std::error_code ec;
-    if (!std::filesystem::is_directory(a.root, ec)) throw CliError{"--root " + a.root + ": not a directory"};
-    t.kind = fa::Target::Kind::root_dir;
-    t.root = a.root;
+  if (!a.inventory.empty()) {
+    fa::InventoryOptions io;
+    io.ssh_config = a.ssh_config;
+    auto inv = fa::load_inventory(a.inventory, io);
+    if (!inv.ok()) {
+      std::ostringstream msg;
+      msg << "inventory " << a.inventory << " has " << inv.diagnostics.size() << " problem(s):";
+      for (const auto& d : inv.diagnostics) msg << "\n  " << d.str();
+      throw CliError{msg.str()};
+    }
+    auto hosts = inv.inventory.select(a.limit);
+    if (hosts.empty())
+      throw CliError{a.limit.empty() ? a.inventory + ": no hosts" : "--limit '" + a.limit + "' matches no host of " + a.inventory};
+    for (const auto* h : hosts) {
+      fa::Target t;
+      t.kind = fa::Target::Kind::ssh;
+      t.name = h->name;
+      t.host = *h;
+      req.targets.push_back(std::move(t));
+    }
+    req.parallel = std::max(1u, a.parallel);
+    req.keep_snapshots = false;  // stored as each host completes; memory stays flat
+    req.ssh.known_hosts = a.known_hosts;
+    req.ssh.accept_new_host_keys = a.accept_new_host_keys;
+    req.ssh.sudo = a.sudo;
+    req.ssh.connect_timeout = a.connect_timeout;
+    req.ssh.host_timeout = a.host_timeout;
+    req.ssh.agent_path = a.agent_path;
+    req.ssh.max_host_bytes = a.max_host_bytes;
+  } else {
+    fa::Target t;
+    if (!a.root.empty()) {
+      std::error_code ec;
+      if (!std::filesystem::is_directory(a.root, ec)) throw CliError{"--root " + a.root + ": not a directory"};
+      t.kind = fa::Target::Kind::root_dir;
+      t.root = a.root;
+    }
+    t.name = a.name;
+    req.targets.push_back(std::move(t));
   }
-  t.name = a.name;
-  req.targets.push_back(std::move(t));
   req.profile = a.profile == "all" ? std::string() : a.profile;
   req.level = a.level;
   if (!a.no_db) req.store = a.db.empty() ? fa::default_store_path() : std::filesystem::path(a.db);
+  std::optional<Progress> progress;
+  if (req.targets.size() > 1) {
+    progress.emplace(req.targets.size());
+    req.on_progress = [&](const fa::ScanProgress& p) { progress->update(p); };
+  }
   auto report = fa::run_scan(content, req);
   if (!report) throw CliError{report.error().message};
-  print_report(*report, a.out);
-  return exit_code_for(*report, threshold);
+  if (!a.inventory.empty() && a.out.format == "table") {
+    fa::TableOptions t;
+    bool to_terminal = a.out.output.empty() || a.out.output == "-";
+    t.color = a.out.color == "always" || (a.out.color == "auto" && to_terminal && stdout_is_color_terminal());
+    t.width = output_width(to_terminal);
+    t.show_passed = !a.out.problems_only;
+    std::string text = a.details ? fa::format_table(*report, t) + "\n" : std::string();
+    write_output(text + fa::format_fleet_table(*report, t), a.out.output);
+  } else {
+    print_report(*report, a.out);
+  }
+  // A host that could not be scanned is a finding too: never exit 0 over it.
+  std::size_t collected = 0, not_ok = 0;
+  for (const auto& h : report->hosts) {
+    collected += !h.results.empty();
+    not_ok += h.state != "ok";
+  }
+  if (collected == 0 && !report->hosts.empty() && not_ok == report->hosts.size()) {
+    std::cerr << "fleetaudit: no host could be collected\n";
+    return kExitError;
+  }
+  int code = exit_code_for(*report, threshold);
+  return not_ok > 0 ? kExitFindings : code;
 }
 
 // --- collect / evaluate -------------------------------------------------------
@@ -429,7 +527,19 @@ int main(int argc, char** argv) {
   std::string default_db = fa::default_store_path().string();
 
   ScanArgs scan;
-  auto* scan_cmd = app.add_subcommand("scan", "Scan this machine (or a root directory), store and report the results");
+  auto* scan_cmd = app.add_subcommand("scan", "Scan this machine, a root directory or an inventory's hosts over SSH; store and report");
+  scan_cmd->add_option("--inventory,-i", scan.inventory, "Scan the hosts of this inventory (fleetaudit YAML or Ansible INI/YAML) over SSH");
+  scan_cmd->add_option("--parallel,-j", scan.parallel, "Hosts scanned at once")->capture_default_str();
+  scan_cmd->add_option("--limit,-l", scan.limit, "Only hosts matching: names, groups, tags or globs, comma-separated; !x excludes, &x intersects");
+  scan_cmd->add_option("--known-hosts", scan.known_hosts, "known_hosts file to verify host keys against (default ~/.ssh/known_hosts)");
+  scan_cmd->add_flag("--accept-new-host-keys", scan.accept_new_host_keys, "Record unknown host keys instead of refusing (a changed key is always refused)");
+  scan_cmd->add_flag("--sudo", scan.sudo, "Collect through 'sudo -n' (never prompts; reports hosts where it would)");
+  scan_cmd->add_option("--connect-timeout", scan.connect_timeout, "Seconds to connect and authenticate")->capture_default_str();
+  scan_cmd->add_option("--host-timeout", scan.host_timeout, "Seconds for a whole host")->capture_default_str();
+  scan_cmd->add_option("--agent-path", scan.agent_path, "fleetaudit on the hosts: collects in place when present ('none': never)")->capture_default_str();
+  scan_cmd->add_option("--max-host-bytes", scan.max_host_bytes, "A host sending more is a collection error")->capture_default_str();
+  scan_cmd->add_option("--ssh-config", scan.ssh_config, "OpenSSH client config for host aliases ('' for none)")->capture_default_str();
+  scan_cmd->add_flag("--details", scan.details, "With an inventory: every host's results too, not only the fleet table");
   scan_cmd->add_option("--root", scan.root, "Scan the tree under DIR (a mounted image or chroot) instead of this machine");
   scan_cmd->add_option("--profile", scan.profile, "Profile id, or 'all' for every check without a profile")->capture_default_str();
   scan_cmd->add_option("--level", scan.level, "Profile level (0: every level)")->capture_default_str();

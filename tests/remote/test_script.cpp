@@ -10,8 +10,8 @@
 #include <random>
 
 #include "fleetaudit/fleetaudit.hpp"
-#include "remote/frames.hpp"
-#include "remote/script.hpp"
+#include "collect/ssh/frames.hpp"
+#include "collect/ssh/script.hpp"
 #include "remote/shell_root.hpp"
 #include "support/fixture_tree.hpp"
 

@@ -23,6 +23,38 @@ struct CollectOptions {
   int max_followup_rounds = 4;                        ///< rounds of followup_plan() (Include chains)
 };
 
+/// How to reach hosts over SSH.
+struct SshOptions {
+  std::filesystem::path known_hosts;  ///< empty: ~/.ssh/known_hosts
+  bool accept_new_host_keys = false;  ///< record unknown host keys (a changed key is always refused)
+  bool sudo = false;                  ///< collect through `sudo -n` (never prompts)
+  bool use_ssh_agent = true;          ///< try $SSH_AUTH_SOCK keys after the identity files
+  double connect_timeout = 10;        ///< seconds for connect, handshake and authentication
+  double host_timeout = 120;          ///< seconds for the whole host
+  /// fleetaudit on the host collects instead of the shell when present there
+  /// (the agent path). A host's inventory variable `fleetaudit_agent` overrides
+  /// it; "none" or empty: always the shell.
+  std::string agent_path = "/usr/local/bin/fleetaudit";
+  std::uint64_t max_host_bytes = 256ull << 20;  ///< a host sending more is a collection error
+};
+
+/// The outcome of collecting one host.
+struct HostCollection {
+  Snapshot snapshot;
+  /// ok, unreachable, auth-failed, host-key-unknown, host-key-changed,
+  /// timeout, collection-error or partial (the stream ended early: what
+  /// arrived is kept, what did not is an error in the results).
+  std::string state = "ok";
+  std::string detail;  ///< why, when not ok
+};
+
+struct InventoryHost;
+
+/// Collects a plan from one host over SSH: one connection, one command, one
+/// round trip. Never throws for a host problem.
+HostCollection collect_ssh(const Plan& plan, const InventoryHost& host, const CollectOptions& options,
+                           const SshOptions& ssh);
+
 /// Collects a plan from the local machine or a root directory. Never throws
 /// for a host problem: unreadable paths become FileFact errors, and problems
 /// with the whole collection go to Snapshot::errors.

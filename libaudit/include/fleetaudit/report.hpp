@@ -20,6 +20,10 @@ struct TableOptions {
 /// Sorted, aligned results per host with a summary (counts and score).
 std::string format_table(const ScanReport& report, const TableOptions& options = {});
 
+/// One line per host (name, collection state, score, failures by severity,
+/// detail), sorted by name, and the fleet's totals: the end of a fleet scan.
+std::string format_fleet_table(const ScanReport& report, const TableOptions& options = {});
+
 /// The JSON report: {"scan":{...},"hosts":[{"name","state","score","summary","results":[...]}]}.
 /// Later versions add fields, never remove or rename them.
 std::string format_json(const ScanReport& report);

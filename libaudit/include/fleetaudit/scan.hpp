@@ -16,6 +16,7 @@
 #include "fleetaudit/content.hpp"
 #include "fleetaudit/evaluate.hpp"
 #include "fleetaudit/expected.hpp"
+#include "fleetaudit/inventory.hpp"
 #include "fleetaudit/snapshot.hpp"
 
 namespace fleetaudit {
@@ -25,12 +26,14 @@ struct Target {
   enum class Kind {
     local,     ///< the machine fleetaudit runs on
     root_dir,  ///< a mounted image or chroot, read under `root`
-    snapshot   ///< a stored or saved snapshot, re-evaluated without the host
+    snapshot,  ///< a stored or saved snapshot, re-evaluated without the host
+    ssh        ///< a host of an inventory, over SSH (`host`)
   };
   Kind kind = Kind::local;
   std::string name;            ///< empty: derived by the collector
   std::filesystem::path root;  ///< for root_dir
   std::optional<Snapshot> snapshot;  ///< for snapshot
+  std::optional<InventoryHost> host;  ///< for ssh
 };
 
 /// What the scan was, for reports and the store.
@@ -60,6 +63,7 @@ struct ScanProgress {
   std::size_t total = 0;
   std::size_t failed = 0;   ///< hosts whose collection failed
   std::string last_host;
+  std::string last_state;  ///< that host's collection state
 };
 
 struct ScanRequest {
@@ -67,16 +71,20 @@ struct ScanRequest {
   std::string profile;       ///< empty: every check, no profile
   int level = 0;             ///< 0: every level of the profile
   CollectOptions collect;    ///< limits; root and host name come from each target
+  SshOptions ssh;            ///< for ssh targets
   unsigned parallel = 0;     ///< worker threads; 0: min(targets, hardware threads)
   std::optional<std::filesystem::path> store;  ///< save the scan here when set
-  bool keep_snapshots = true;                  ///< keep snapshots in the report and store
+  /// Keep snapshots in the returned report (they are always stored). A fleet
+  /// scan that stores as it goes can drop them to keep memory flat.
+  bool keep_snapshots = true;
   std::function<void(const ScanProgress&)> on_progress;  ///< called from worker threads, serialized
   const std::atomic<bool>* cancel = nullptr;   ///< set to stop: remaining hosts are skipped
 };
 
 /// Runs a scan. Fails only for problems with the request itself (unknown
 /// profile, store cannot be opened or written); a host that fails is a
-/// HostReport with a non-ok state, never an error of the scan.
+/// HostReport with a non-ok state, never an error of the scan. With several
+/// targets and a store, each host is stored as soon as it completes.
 Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& request);
 
 /// UTC now as ISO 8601 ("2026-11-21T22:08:05Z").

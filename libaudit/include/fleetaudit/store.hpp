@@ -20,6 +20,9 @@ struct ScanRecord {
   int hosts = 0;
   int hosts_failed = 0;  ///< hosts whose state is not ok
   Summary summary;
+  /// complete; incomplete (still running, or the scanning process died: the
+  /// hosts that finished are stored); cancelled.
+  std::string status;
 };
 
 /// A handle on one store file. Movable, not copyable; one handle per thread.
@@ -37,6 +40,14 @@ class Store {
 
   /// Saves a whole scan in one transaction; sets nothing on failure. Returns the scan id.
   Expected<std::int64_t> save(const ScanReport& report);
+
+  /// A fleet scan saved as it runs: the scan row first (status incomplete),
+  /// then each host in its own transaction as it completes, then the totals.
+  /// A process that dies in between leaves an incomplete scan with every
+  /// finished host.
+  Expected<std::int64_t> begin_scan(const ScanInfo& info);
+  Expected<void> add_host(std::int64_t scan_id, std::size_t position, const HostReport& host, const Snapshot* snapshot);
+  Expected<void> finish_scan(std::int64_t scan_id, const ScanReport& report, bool complete = true);
   /// Past scans, newest first.
   Expected<std::vector<ScanRecord>> history(int limit = 100) const;
   /// A stored scan with its hosts and results (CheckResult::check is null).
@@ -49,6 +60,7 @@ class Store {
 
  private:
   struct Impl;
+  friend struct StoreWriter;
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

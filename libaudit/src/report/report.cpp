@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 #include "util/json_writer.hpp"
@@ -117,6 +118,41 @@ std::string format_table(const ScanReport& report, const TableOptions& opt) {
   std::snprintf(dur, sizeof dur, "%.3f", s.duration_seconds);
   out << "Scan" << (s.id ? " #" + std::to_string(s.id) : std::string()) << " finished " << s.finished_at << " in " << dur << " s, "
       << s.checks_selected << " checks selected\n";
+  return out.str();
+}
+
+std::string format_fleet_table(const ScanReport& report, const TableOptions& opt) {
+  std::vector<const HostReport*> hosts;
+  for (const auto& h : report.hosts) hosts.push_back(&h);
+  std::stable_sort(hosts.begin(), hosts.end(), [](const HostReport* a, const HostReport* b) { return a->host < b->host; });
+  std::size_t w_name = 4, w_state = 5;
+  for (const auto* h : hosts) {
+    w_name = std::max(w_name, std::min<std::size_t>(h->host.size(), 40));
+    w_state = std::max(w_state, h->state.size());
+  }
+  std::ostringstream out;
+  out << pad("HOST", w_name) << "  " << pad("STATE", w_state) << "   SCORE  CRIT  HIGH   MED   LOW  INFO   ERR  DETAIL\n";
+  std::map<std::string, int> states;
+  for (const auto* h : hosts) {
+    ++states[h->state];
+    std::string state = pad(h->state, w_state);
+    if (opt.color) state = std::string(h->state == "ok" ? "\033[32m" : h->state == "partial" ? "\033[33;1m" : "\033[31;1m") + state + kReset;
+    char nums[96];
+    const int* f = h->summary.fail_by_severity;
+    bool scored = !h->results.empty();
+    std::snprintf(nums, sizeof nums, "%7s %5d %5d %5d %5d %5d %5d", scored ? (format_score(h->summary.score) + "%").c_str() : "-",
+                  f[4], f[3], f[2], f[1], f[0], h->summary.error);
+    std::size_t used = w_name + w_state + 52;
+    std::size_t w_detail = opt.width > static_cast<int>(used) + 20 ? static_cast<std::size_t>(opt.width) - used : 40;
+    out << pad(util::clip(h->host, 40), w_name) << "  " << state << " " << nums << "  " << util::clip(h->state_detail, w_detail) << "\n";
+  }
+  std::vector<std::string> counts;
+  for (const auto& [state, n] : states) counts.push_back(std::to_string(n) + " " + state);
+  out << "\nFleet: " << report.hosts.size() << " hosts (" << util::join(counts, ", ") << "); " << summary_line(report.summary) << "\n";
+  char dur[32];
+  std::snprintf(dur, sizeof dur, "%.2f", report.scan.duration_seconds);
+  out << "Scan" << (report.scan.id ? " #" + std::to_string(report.scan.id) : std::string()) << " finished " << report.scan.finished_at
+      << " in " << dur << " s\n";
   return out.str();
 }
 

@@ -9,6 +9,7 @@
 #include "fleetaudit/collect.hpp"
 #include "fleetaudit/store.hpp"
 #include "fleetaudit/version.hpp"
+#include "util/strings.hpp"
 #include "util/time.hpp"
 
 namespace fleetaudit {
@@ -17,19 +18,34 @@ std::string utc_now_iso8601() { return util::utc_now(); }
 
 namespace {
 
-Snapshot collect_target(const Target& t, const Plan& plan, const CollectOptions& base) {
+HostCollection collect_target(const Target& t, const Plan& plan, const CollectOptions& base, const SshOptions& ssh) {
   switch (t.kind) {
     case Target::Kind::snapshot:
-      return t.snapshot ? *t.snapshot : Snapshot{};
+      return {t.snapshot ? *t.snapshot : Snapshot{}, "ok", {}};
+    case Target::Kind::ssh:
+      if (!t.host) return {Snapshot{}, "collection-error", "ssh target without a host"};
+      return collect_ssh(plan, *t.host, base, ssh);
     case Target::Kind::root_dir:
     case Target::Kind::local: {
       CollectOptions opt = base;
       opt.root = t.kind == Target::Kind::local ? std::filesystem::path("/") : t.root;
       opt.host_name = t.name;
-      return collect(plan, opt);
+      HostCollection c{collect(plan, opt), "ok", {}};
+      if (!c.snapshot.errors.empty()) {
+        c.state = c.snapshot.files.empty() ? "collection-error" : "partial";
+        c.detail = util::join(c.snapshot.errors, "; ");
+      }
+      return c;
     }
   }
   return {};
+}
+
+std::string target_name(const Target& t) {
+  if (!t.name.empty()) return t.name;
+  if (t.host) return t.host->name;
+  if (t.kind == Target::Kind::root_dir) return t.root.string();
+  return "localhost";
 }
 
 }  // namespace
@@ -75,6 +91,17 @@ Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& req)
   ScanProgress progress;
   progress.total = n;
 
+  // A fleet is stored host by host; one target is stored whole at the end.
+  const bool incremental = store && n > 1;
+  std::int64_t scan_id = 0;
+  std::string store_error;
+  if (incremental) {
+    auto id = store->begin_scan(report.scan);
+    if (!id) return std::unexpected(id.error());
+    scan_id = *id;
+    report.scan.id = scan_id;
+  }
+
   auto work = [&] {
     for (;;) {
       std::size_t i;
@@ -87,28 +114,36 @@ Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& req)
       HostReport hr;
       Snapshot snap;
       if (req.cancel && req.cancel->load()) {
-        hr.host = t.name.empty() ? (t.kind == Target::Kind::root_dir ? t.root.string() : std::string("localhost")) : t.name;
+        hr.host = target_name(t);
         hr.state = "cancelled";
         hr.state_detail = "scan cancelled before this host was collected";
       } else {
         try {
-          snap = collect_target(t, plan, req.collect);
-          hr = evaluate(snap, sel);
-          if (!snap.errors.empty() && snap.files.empty()) hr.state = "collection-error";
+          HostCollection c = collect_target(t, plan, req.collect, req.ssh);
+          snap = std::move(c.snapshot);
+          // Evaluate whatever arrived; a host that sent nothing has no results.
+          if (!snap.files.empty()) hr = evaluate(snap, sel);
+          hr.host = snap.host.empty() ? target_name(t) : snap.host;
+          hr.state = c.state;
+          hr.state_detail = c.detail;
         } catch (const std::exception& e) {
           // One host's failure never stops the fleet.
           hr = HostReport{};
-          hr.host = snap.host.empty() ? t.name : snap.host;
+          hr.host = target_name(t);
           hr.state = "collection-error";
           hr.state_detail = e.what();
         }
       }
       std::lock_guard lock(mu);
+      if (incremental && store_error.empty()) {
+        if (auto r = store->add_host(scan_id, i, hr, &snap); !r) store_error = r.error().message;
+      }
       report.hosts[i] = std::move(hr);
       if (req.keep_snapshots) report.snapshots[i] = std::move(snap);
       ++progress.done;
       if (report.hosts[i].state != "ok") ++progress.failed;
       progress.last_host = report.hosts[i].host;
+      progress.last_state = report.hosts[i].state;
       if (req.on_progress) req.on_progress(progress);
     }
   };
@@ -126,7 +161,11 @@ Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& req)
   report.scan.duration_seconds = util::monotonic_seconds() - t0;
   if (!req.keep_snapshots) report.snapshots.clear();
 
-  if (store) {
+  if (incremental) {
+    if (!store_error.empty()) return fail(store_error);
+    bool cancelled = req.cancel && req.cancel->load();
+    if (auto r = store->finish_scan(scan_id, report, !cancelled); !r) return std::unexpected(r.error());
+  } else if (store) {
     auto id = store->save(report);
     if (!id) return std::unexpected(id.error());
     report.scan.id = *id;

@@ -32,7 +32,8 @@ CREATE TABLE scans(
   hosts_failed INTEGER NOT NULL,
   pass INTEGER NOT NULL, fail INTEGER NOT NULL, error INTEGER NOT NULL,
   not_applicable INTEGER NOT NULL, manual INTEGER NOT NULL,
-  score REAL NOT NULL
+  score REAL NOT NULL,
+  status TEXT NOT NULL
 );
 CREATE TABLE hosts(
   id INTEGER PRIMARY KEY,
@@ -208,74 +209,137 @@ Expected<Store> Store::open(const std::filesystem::path& path, Mode mode) {
   return Store(std::move(impl));
 }
 
-Expected<std::int64_t> Store::save(const ScanReport& report) {
-  sqlite3* db = impl_->db.get();
-  if (auto r = sql::exec(db, "BEGIN IMMEDIATE", impl_->path + ": cannot start transaction"); !r) return std::unexpected(r.error());
-  auto rollback = [&](std::string msg) -> Expected<std::int64_t> {
-    sql::exec(db, "ROLLBACK", "rollback");
-    return fail(std::move(msg));
-  };
-  int hosts_failed = 0;
-  for (const auto& h : report.hosts) hosts_failed += h.state != "ok";
-  const auto& s = report.scan;
-  sql::Statement ins(db,
-                     "INSERT INTO scans(started_at, finished_at, duration_s, profile, profile_title, profile_version, level,"
-                     " tool_version, checks_selected, hosts, hosts_failed, pass, fail, error, not_applicable, manual, score)"
-                     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  if (!ins.ok()) return rollback(impl_->err("prepare scan insert"));
-  ins.bind(1, s.started_at).bind(2, s.finished_at).bind(3, s.duration_seconds).bind(4, s.profile).bind(5, s.profile_title)
-      .bind(6, s.profile_version).bind(7, s.level).bind(8, s.tool_version).bind(9, static_cast<std::int64_t>(s.checks_selected))
-      .bind(10, static_cast<std::int64_t>(report.hosts.size())).bind(11, hosts_failed).bind(12, report.summary.pass)
-      .bind(13, report.summary.fail).bind(14, report.summary.error).bind(15, report.summary.not_applicable)
-      .bind(16, report.summary.manual).bind(17, report.summary.score);
-  if (ins.step() != SQLITE_DONE) return rollback(impl_->err("cannot save scan"));
-  const std::int64_t scan_id = sqlite3_last_insert_rowid(db);
+namespace {
 
-  sql::Statement host(db,
-                      "INSERT INTO hosts(scan_id, position, name, state, state_detail, collector, collected_at, pass, fail, error,"
-                      " not_applicable, manual, fail_info, fail_low, fail_medium, fail_high, fail_critical, score)"
-                      " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  sql::Statement snap(db, "INSERT INTO snapshots(host_id, format, encoding, data) VALUES(?,?,?,?)");
-  sql::Statement res(db,
-                     "INSERT INTO results(host_id, position, check_id, section, title, severity, result, evidence)"
-                     " VALUES(?,?,?,?,?,?,?,?)");
-  if (!host.ok() || !snap.ok() || !res.ok()) return rollback(impl_->err("prepare host inserts"));
-  for (std::size_t i = 0; i < report.hosts.size(); ++i) {
-    const HostReport& h = report.hosts[i];
-    const Snapshot* sp = i < report.snapshots.size() ? &report.snapshots[i] : nullptr;
-    host.reset();
-    host.bind(1, scan_id).bind(2, static_cast<std::int64_t>(i)).bind(3, h.host).bind(4, h.state).bind(5, h.state_detail)
+Summary summary_of(const ScanReport& report) {
+  std::vector<CheckResult> all;
+  for (const auto& h : report.hosts) all.insert(all.end(), h.results.begin(), h.results.end());
+  return summarize(all);
+}
+
+}  // namespace
+
+// The pieces of a save, each without a transaction of its own.
+struct StoreWriter {
+  Store::Impl& impl;
+
+  Expected<std::int64_t> insert_scan(const ScanInfo& s) {
+    sqlite3* db = impl.db.get();
+    sql::Statement ins(db,
+                       "INSERT INTO scans(started_at, finished_at, duration_s, profile, profile_title, profile_version, level,"
+                       " tool_version, checks_selected, hosts, hosts_failed, pass, fail, error, not_applicable, manual, score, status)"
+                       " VALUES(?,?,?,?,?,?,?,?,?,0,0,0,0,0,0,0,100,'incomplete')");
+    if (!ins.ok()) return fail(impl.err("prepare scan insert"));
+    ins.bind(1, s.started_at).bind(2, s.finished_at).bind(3, s.duration_seconds).bind(4, s.profile).bind(5, s.profile_title)
+        .bind(6, s.profile_version).bind(7, s.level).bind(8, s.tool_version).bind(9, static_cast<std::int64_t>(s.checks_selected));
+    if (ins.step() != SQLITE_DONE) return fail(impl.err("cannot save scan"));
+    return sqlite3_last_insert_rowid(db);
+  }
+
+  Expected<void> insert_host(std::int64_t scan_id, std::size_t position, const HostReport& h, const Snapshot* sp) {
+    sqlite3* db = impl.db.get();
+    sql::Statement host(db,
+                        "INSERT INTO hosts(scan_id, position, name, state, state_detail, collector, collected_at, pass, fail, error,"
+                        " not_applicable, manual, fail_info, fail_low, fail_medium, fail_high, fail_critical, score)"
+                        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    sql::Statement snap(db, "INSERT INTO snapshots(host_id, format, encoding, data) VALUES(?,?,?,?)");
+    sql::Statement res(db,
+                       "INSERT INTO results(host_id, position, check_id, section, title, severity, result, evidence)"
+                       " VALUES(?,?,?,?,?,?,?,?)");
+    if (!host.ok() || !snap.ok() || !res.ok()) return fail(impl.err("prepare host inserts"));
+    host.bind(1, scan_id).bind(2, static_cast<std::int64_t>(position)).bind(3, h.host).bind(4, h.state).bind(5, h.state_detail)
         .bind(6, sp ? sp->collector : std::string()).bind(7, sp ? sp->collected_at : std::string())
         .bind(8, h.summary.pass).bind(9, h.summary.fail).bind(10, h.summary.error).bind(11, h.summary.not_applicable)
         .bind(12, h.summary.manual);
     for (int k = 0; k < 5; ++k) host.bind(13 + k, h.summary.fail_by_severity[k]);
     host.bind(18, h.summary.score);
-    if (host.step() != SQLITE_DONE) return rollback(impl_->err("cannot save host " + h.host));
+    if (host.step() != SQLITE_DONE) return fail(impl.err("cannot save host " + h.host));
     const std::int64_t host_id = sqlite3_last_insert_rowid(db);
     if (sp && !sp->files.empty()) {
-      snap.reset();
       std::string json = to_json(*sp);
       std::string packed = compress(json);
       bool zstd = !packed.empty();
       snap.bind(1, host_id).bind(2, Snapshot::kFormatVersion).bind(3, zstd ? "zstd" : "json").bind_blob(4, zstd ? packed : json);
-      if (snap.step() != SQLITE_DONE) return rollback(impl_->err("cannot save snapshot of " + h.host));
+      if (snap.step() != SQLITE_DONE) return fail(impl.err("cannot save snapshot of " + h.host));
     }
     for (std::size_t k = 0; k < h.results.size(); ++k) {
       const CheckResult& r = h.results[k];
       res.reset();
       res.bind(1, host_id).bind(2, static_cast<std::int64_t>(k)).bind(3, r.check_id).bind(4, r.section).bind(5, r.title)
           .bind(6, to_string(r.severity)).bind(7, to_string(r.result)).bind(8, r.evidence);
-      if (res.step() != SQLITE_DONE) return rollback(impl_->err("cannot save results of " + h.host));
+      if (res.step() != SQLITE_DONE) return fail(impl.err("cannot save results of " + h.host));
     }
+    return {};
   }
-  if (auto r = sql::exec(db, "COMMIT", impl_->path + ": cannot commit scan"); !r) return rollback(r.error().message);
-  return scan_id;
+
+  Expected<void> update_scan(std::int64_t scan_id, const ScanReport& report, const std::string& status) {
+    int hosts_failed = 0;
+    for (const auto& h : report.hosts) hosts_failed += h.state != "ok";
+    Summary sum = summary_of(report);
+    const auto& s = report.scan;
+    sql::Statement up(impl.db.get(),
+                      "UPDATE scans SET finished_at=?, duration_s=?, hosts=?, hosts_failed=?, pass=?, fail=?, error=?,"
+                      " not_applicable=?, manual=?, score=?, status=? WHERE id=?");
+    if (!up.ok()) return fail(impl.err("prepare scan update"));
+    up.bind(1, s.finished_at).bind(2, s.duration_seconds).bind(3, static_cast<std::int64_t>(report.hosts.size())).bind(4, hosts_failed)
+        .bind(5, sum.pass).bind(6, sum.fail).bind(7, sum.error).bind(8, sum.not_applicable).bind(9, sum.manual).bind(10, sum.score)
+        .bind(11, status).bind(12, scan_id);
+    if (up.step() != SQLITE_DONE) return fail(impl.err("cannot finish scan"));
+    return {};
+  }
+
+  // Runs `body` in one transaction: all of it lands, or none.
+  template <class T, class Body>
+  Expected<T> transaction(Body&& body) {
+    sqlite3* db = impl.db.get();
+    if (auto r = sql::exec(db, "BEGIN IMMEDIATE", impl.path + ": cannot start transaction"); !r) return std::unexpected(r.error());
+    Expected<T> result = body();
+    if (!result) {
+      sql::exec(db, "ROLLBACK", "rollback");
+      return result;
+    }
+    if (auto r = sql::exec(db, "COMMIT", impl.path + ": cannot commit"); !r) {
+      sql::exec(db, "ROLLBACK", "rollback");
+      return std::unexpected(r.error());
+    }
+    return result;
+  }
+};
+
+Expected<std::int64_t> Store::save(const ScanReport& report) {
+  StoreWriter w{*impl_};
+  return w.transaction<std::int64_t>([&]() -> Expected<std::int64_t> {
+    auto id = w.insert_scan(report.scan);
+    if (!id) return id;
+    for (std::size_t i = 0; i < report.hosts.size(); ++i) {
+      const Snapshot* sp = i < report.snapshots.size() ? &report.snapshots[i] : nullptr;
+      if (auto r = w.insert_host(*id, i, report.hosts[i], sp); !r) return std::unexpected(r.error());
+    }
+    if (auto r = w.update_scan(*id, report, "complete"); !r) return std::unexpected(r.error());
+    return id;
+  });
+}
+
+Expected<std::int64_t> Store::begin_scan(const ScanInfo& info) {
+  StoreWriter w{*impl_};
+  return w.transaction<std::int64_t>([&] { return w.insert_scan(info); });
+}
+
+Expected<void> Store::add_host(std::int64_t scan_id, std::size_t position, const HostReport& host, const Snapshot* snapshot) {
+  StoreWriter w{*impl_};
+  return w.transaction<void>([&] { return w.insert_host(scan_id, position, host, snapshot); });
+}
+
+Expected<void> Store::finish_scan(std::int64_t scan_id, const ScanReport& report, bool complete) {
+  StoreWriter w{*impl_};
+  return w.transaction<void>([&] { return w.update_scan(scan_id, report, complete ? "complete" : "cancelled"); });
 }
 
 namespace {
 constexpr const char* kScanColumns =
     "id, started_at, finished_at, duration_s, profile, profile_title, profile_version, level, tool_version,"
-    " checks_selected, hosts, hosts_failed, pass, fail, error, not_applicable, manual, score";
+    " checks_selected, hosts, hosts_failed, pass, fail, error, not_applicable, manual, score, status,"
+    " (SELECT count(*) FROM hosts h WHERE h.scan_id = scans.id), (SELECT count(*) FROM hosts h WHERE h.scan_id = scans.id AND h.state != 'ok')";
 
 ScanRecord record_from(const sql::Statement& st) {
   ScanRecord r;
@@ -293,6 +357,12 @@ ScanRecord record_from(const sql::Statement& st) {
   r.hosts_failed = static_cast<int>(st.int64(11));
   r.summary = summary_from(st, 12);
   r.summary.score = st.real(17);
+  r.status = st.text(18);
+  if (r.status != "complete") {
+    // An unfinished scan's totals were never written: count what landed.
+    r.hosts = static_cast<int>(st.int64(19));
+    r.hosts_failed = static_cast<int>(st.int64(20));
+  }
   return r;
 }
 }  // namespace

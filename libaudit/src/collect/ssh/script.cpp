@@ -1,4 +1,4 @@
-#include "remote/script.hpp"
+#include "collect/ssh/script.hpp"
 
 #include <cctype>
 #include <random>

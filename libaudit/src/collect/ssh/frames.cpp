@@ -1,4 +1,4 @@
-#include "remote/frames.hpp"
+#include "collect/ssh/frames.hpp"
 
 #include <algorithm>
 #include <charconv>
