@@ -498,21 +498,22 @@ int run_history(const std::string& db, int limit, const std::string& format) {
       const auto& r = (*rows)[i];
       char buf[512];
       std::snprintf(buf, sizeof buf,
-                    "%s\n {\"id\":%lld,\"started_at\":\"%s\",\"profile\":\"%s\",\"hosts\":%d,\"hosts_failed\":%d,"
-                    "\"pass\":%d,\"fail\":%d,\"error\":%d,\"score\":%.2f,\"duration_seconds\":%.3f}",
-                    i ? "," : "", static_cast<long long>(r.info.id), r.info.started_at.c_str(), r.info.profile.c_str(), r.hosts,
-                    r.hosts_failed, r.summary.pass, r.summary.fail, r.summary.error, r.summary.score, r.info.duration_seconds);
+                    "%s\n {\"id\":%lld,\"started_at\":\"%s\",\"profile\":\"%s\",\"status\":\"%s\",\"hosts\":%d,"
+                    "\"hosts_failed\":%d,\"pass\":%d,\"fail\":%d,\"error\":%d,\"score\":%.2f,\"duration_seconds\":%.3f}",
+                    i ? "," : "", static_cast<long long>(r.info.id), r.info.started_at.c_str(), r.info.profile.c_str(),
+                    r.status.c_str(), r.hosts, r.hosts_failed, r.summary.pass, r.summary.fail, r.summary.error, r.summary.score,
+                    r.info.duration_seconds);
       std::cout << buf;
     }
     std::cout << "\n]\n";
     return kExitOk;
   }
-  std::printf("%-6s  %-20s  %-16s  %5s  %6s  %5s  %5s  %5s  %6s  %9s\n", "SCAN", "STARTED", "PROFILE", "HOSTS", "FAILED", "PASS",
-              "FAIL", "ERROR", "SCORE", "DURATION");
+  std::printf("%-6s  %-20s  %-16s  %-10s  %5s  %6s  %5s  %5s  %5s  %6s  %9s\n", "SCAN", "STARTED", "PROFILE", "STATUS", "HOSTS",
+              "FAILED", "PASS", "FAIL", "ERROR", "SCORE", "DURATION");
   for (const auto& r : *rows) {
-    std::printf("%-6lld  %-20s  %-16s  %5d  %6d  %5d  %5d  %5d  %5.1f%%  %8.3fs\n", static_cast<long long>(r.info.id),
-                r.info.started_at.c_str(), r.info.profile.empty() ? "(all checks)" : r.info.profile.c_str(), r.hosts,
-                r.hosts_failed, r.summary.pass, r.summary.fail, r.summary.error, r.summary.score, r.info.duration_seconds);
+    std::printf("%-6lld  %-20s  %-16s  %-10s  %5d  %6d  %5d  %5d  %5d  %5.1f%%  %8.3fs\n", static_cast<long long>(r.info.id),
+                r.info.started_at.c_str(), r.info.profile.empty() ? "(all checks)" : r.info.profile.c_str(), r.status.c_str(),
+                r.hosts, r.hosts_failed, r.summary.pass, r.summary.fail, r.summary.error, r.summary.score, r.info.duration_seconds);
   }
   if (rows->empty()) std::printf("(no scans in %s)\n", path.c_str());
   return kExitOk;

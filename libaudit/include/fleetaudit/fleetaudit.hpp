@@ -6,6 +6,7 @@
 #include "fleetaudit/content.hpp"
 #include "fleetaudit/evaluate.hpp"
 #include "fleetaudit/expected.hpp"
+#include "fleetaudit/inventory.hpp"
 #include "fleetaudit/plan.hpp"
 #include "fleetaudit/report.hpp"
 #include "fleetaudit/scan.hpp"

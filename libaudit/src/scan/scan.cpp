@@ -121,8 +121,9 @@ Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& req)
         try {
           HostCollection c = collect_target(t, plan, req.collect, req.ssh);
           snap = std::move(c.snapshot);
-          // Evaluate whatever arrived; a host that sent nothing has no results.
-          if (!snap.files.empty()) hr = evaluate(snap, sel);
+          // Evaluate whatever arrived (facts that did not are errors in the
+          // results); a host that sent nothing usable has no results.
+          if (c.state == "ok" || c.state == "partial") hr = evaluate(snap, sel);
           hr.host = snap.host.empty() ? target_name(t) : snap.host;
           hr.state = c.state;
           hr.state_detail = c.detail;

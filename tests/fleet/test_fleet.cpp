@@ -1,0 +1,206 @@
+// Fleet scans against real sshd hosts on loopback (started by fleet.sh as a
+// CTest fixture): every host's state, sample results, the agent path, and a
+// store that survives kill -9.
+
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "support/fixture_tree.hpp"
+#include "support/process.hpp"
+
+using nlohmann::json;
+namespace ft = fleetaudit::testing;
+namespace fs = std::filesystem;
+
+extern char** environ;
+
+namespace {
+
+const fs::path kFleet = FLEETAUDIT_FLEET_DIR;
+
+// The scan command for the fleet; `extra` options win over the defaults here.
+std::vector<std::string> scan_args(const std::vector<std::string>& extra) {
+  std::vector<std::string> a{FLEETAUDIT_CLI, "scan", "--inventory", (kFleet / "inventory.yaml").string(), "--known-hosts",
+                             (kFleet / "known_hosts").string(), "--ssh-config", "", "--max-host-bytes", "64000000"};
+  auto given = [&](const char* opt) { return std::find(extra.begin(), extra.end(), opt) != extra.end(); };
+  if (!given("--host-timeout")) a.insert(a.end(), {"--host-timeout", "6"});
+  if (!given("--parallel")) a.insert(a.end(), {"--parallel", "16"});
+  a.insert(a.end(), extra.begin(), extra.end());
+  return a;
+}
+
+json scan_json(const std::vector<std::string>& extra, int* exit_code = nullptr) {
+  auto args = scan_args(extra);
+  args.insert(args.end(), {"--format", "json"});
+  auto r = ft::run_process(args, {"FLEETAUDIT_CONTENT=" FLEETAUDIT_SOURCE_DIR});
+  if (exit_code) *exit_code = r.exit_code;
+  INFO("stderr: " << r.err);
+  REQUIRE_NOTHROW(json::parse(r.out));
+  return json::parse(r.out);
+}
+
+std::map<std::string, std::string> expected_states() {
+  std::map<std::string, std::string> out;
+  std::ifstream in(kFleet / "expected.tsv");
+  for (std::string line; std::getline(in, line);) {
+    auto tab = line.find('\t');
+    if (tab == std::string::npos) continue;
+    auto tab2 = line.find('\t', tab + 1);
+    out[line.substr(0, tab)] = line.substr(tab + 1, tab2 - tab - 1);
+  }
+  return out;
+}
+
+const json* host_of(const json& report, const std::string& name) {
+  for (const auto& h : report["hosts"])
+    if (h["name"] == name) return &h;
+  return nullptr;
+}
+
+std::string result_of(const json& host, const std::string& check) {
+  for (const auto& r : host["results"])
+    if (r["check"] == check) return r["result"];
+  return "(none)";
+}
+
+std::string sql_text(const fs::path& db, const std::string& query) {
+  sqlite3* h = nullptr;
+  std::string out;
+  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(h, query.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+      const unsigned char* t = sqlite3_column_text(st, 0);
+      out = t ? reinterpret_cast<const char*>(t) : "";
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(h);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a fleet scan reports every host's state, results and nothing run from names", "[fleet]") {
+  ft::TempDir t;
+  auto db = t.path() / "fa.db";
+  int code = -1;
+  json report = scan_json({"--db", db.string()}, &code);
+  CHECK(code == 2);  // findings, and hosts that could not be scanned
+  auto expected = expected_states();
+  REQUIRE(expected.size() >= 30);
+  REQUIRE(report["hosts"].size() == expected.size());
+  int ok = 0;
+  for (const auto& [name, state] : expected) {
+    const json* h = host_of(report, name);
+    REQUIRE(h);
+    INFO(name << ": " << h->value("state_detail", ""));
+    CHECK((*h)["state"] == state);
+    ok += state == "ok";
+  }
+  CHECK(ok >= 20);
+  // Sample results, as the fixtures behind the hosts dictate.
+  CHECK(result_of(*host_of(report, "web-01"), "ssh.server.root-login-disabled") == "pass");  // ssh-pass
+  CHECK(result_of(*host_of(report, "web-02"), "ssh.server.root-login-disabled") == "fail");  // ssh-fail
+  CHECK(result_of(*host_of(report, "db-04"), "files.perms.shadow") == "fail");               // permissions-fail
+  CHECK(result_of(*host_of(report, "db-03"), "files.perms.shadow") == "pass");               // permissions-pass
+  CHECK(result_of(*host_of(report, "k8s-04"), "sudo.rules.password-required") == "fail");    // sudo-fail
+  // A host cut off mid-stream: what did not arrive is an error, never a pass.
+  for (const auto& r : (*host_of(report, "cut-mid-stream"))["results"]) CHECK(r["result"] != "pass");
+  CHECK((*host_of(report, "key-changed"))["state_detail"].get<std::string>().find("the host presented SHA256:") != std::string::npos);
+  // Names full of shell metacharacters never ran.
+  std::ifstream canaries(kFleet / "canaries.txt");
+  int checked = 0;
+  for (std::string c; std::getline(canaries, c);) {
+    if (c.empty() || c[0] == '#') continue;
+    CHECK_FALSE(fs::exists(c));
+    ++checked;
+  }
+  CHECK(checked >= 3);
+  // The store has the whole fleet, marked complete.
+  CHECK(sql_text(db, "SELECT status FROM scans") == "complete");
+  CHECK(sql_text(db, "SELECT count(*) FROM hosts") == std::to_string(expected.size()));
+}
+
+TEST_CASE("the agent path and the shell path agree over real SSH", "[fleet][agent]") {
+  json agent = scan_json({"--no-db", "--limit", "agent-01"});
+  json shell = scan_json({"--no-db", "--limit", "agent-01", "--agent-path", "none"});
+  const json& a = agent["hosts"][0];
+  const json& s = shell["hosts"][0];
+  REQUIRE(a["state"] == "ok");
+  REQUIRE(s["state"] == "ok");
+  CHECK(a["collector"].get<std::string>().starts_with("agent:/usr/local/bin/fleetaudit"));
+  CHECK(s["collector"].get<std::string>().starts_with("ssh:"));
+  REQUIRE(a["results"].size() == s["results"].size());
+  for (std::size_t i = 0; i < a["results"].size(); ++i) {
+    INFO(a["results"][i]["check"]);
+    CHECK(a["results"][i]["result"] == s["results"][i]["result"]);
+    CHECK(a["results"][i]["evidence"] == s["results"][i]["evidence"]);
+  }
+}
+
+TEST_CASE("--limit selects by name, group and tag", "[fleet]") {
+  json r = scan_json({"--no-db", "--limit", "hypervisor,!hv-04,web-0[12]"});
+  std::vector<std::string> names;
+  for (const auto& h : r["hosts"]) names.push_back(h["name"]);
+  CHECK(names == std::vector<std::string>{"web-01", "web-02", "hv-01", "hv-02", "hv-03"});
+}
+
+TEST_CASE("kill -9 during a fleet scan leaves a consistent store with every finished host", "[fleet][store]") {
+  ft::TempDir t;
+  auto db = t.path() / "fa.db";
+  // Two workers, and the silent host first: it holds one worker for the whole
+  // timeout while the other finishes hosts one by one.
+  auto args = scan_args({"--db", db.string(), "--parallel", "2", "--host-timeout", "60", "--limit",
+                         "hang-after-auth,web-*,db-*,hv-*,ctr-*,k8s-*"});
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  REQUIRE(posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ) == 0);
+  posix_spawn_file_actions_destroy(&fa);
+  // Wait until some hosts have landed, then kill it without warning.
+  int landed = 0;
+  for (int i = 0; i < 200 && landed < 5; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (fs::exists(db)) landed = std::atoi(sql_text(db, "SELECT count(*) FROM hosts").c_str());
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(WIFSIGNALED(status));
+  REQUIRE(landed >= 5);
+  CHECK(sql_text(db, "PRAGMA integrity_check") == "ok");
+  CHECK(sql_text(db, "SELECT status FROM scans") == "incomplete");
+  int hosts = std::atoi(sql_text(db, "SELECT count(*) FROM hosts").c_str());
+  CHECK(hosts >= landed);
+  CHECK(hosts < 21);  // the killed scan did not finish
+  // Every stored host is whole: its results and its snapshot are there.
+  CHECK(sql_text(db, "SELECT count(*) FROM hosts h WHERE h.state = 'ok' AND "
+                     "(SELECT count(*) FROM results r WHERE r.host_id = h.id) = 0") == "0");
+  CHECK(sql_text(db, "SELECT count(*) FROM hosts h WHERE NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.host_id = h.id)") == "0");
+  CHECK(sql_text(db, "SELECT count(*) FROM hosts WHERE name = 'hang-after-auth'") == "0");
+  // history says so too.
+  auto h = ft::run_process({FLEETAUDIT_CLI, "history", "--db", db.string(), "--format", "json"});
+  REQUIRE(h.exit_code == 0);
+  json hist = json::parse(h.out);
+  CHECK(hist[0]["status"] == "incomplete");
+  CHECK(hist[0]["hosts"] == hosts);
+}
