@@ -1,8 +1,10 @@
 // The bare-SSH bound of a fleet scan: the same connections a scan makes
 // (connect, verify the host key, authenticate, exec) running only `true`.
 //
-//   fleetaudit_ssh_bound INVENTORY KNOWN_HOSTS PARALLEL
+//   fleetaudit_ssh_bound INVENTORY KNOWN_HOSTS PARALLEL [COMMAND [STDIN-FILE]]
 //
+// COMMAND (default `true`) and the file fed to it let one time a part of a
+// scan's work over the same connections.
 // Prints hosts, seconds and hosts per second, and fails if any host failed.
 
 #include <fleetaudit/inventory.hpp>
@@ -11,15 +13,23 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "collect/ssh/transport.hpp"
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: fleetaudit_ssh_bound INVENTORY KNOWN_HOSTS PARALLEL\n");
+  if (argc < 4 || argc > 6) {
+    std::fprintf(stderr, "usage: fleetaudit_ssh_bound INVENTORY KNOWN_HOSTS PARALLEL [COMMAND [STDIN-FILE]]\n");
     return 2;
+  }
+  std::string command = argc >= 5 ? argv[4] : "true", input;
+  if (argc == 6) {
+    std::ifstream in(argv[5], std::ios::binary);
+    input.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
   fleetaudit::InventoryOptions io;
   io.ssh_config.clear();
@@ -42,7 +52,7 @@ int main(int argc, char** argv) {
         for (std::size_t i; (i = next.fetch_add(1)) < hosts.size();) {
           const auto& h = hosts[i];
           fleetaudit::remote::Endpoint e{h.address, h.port, h.user, h.identity_files};
-          auto run = fleetaudit::remote::run_over_ssh(e, nullptr, settings, "true", "");
+          auto run = fleetaudit::remote::run_over_ssh(e, nullptr, settings, command, input);
           if (run.state != "ok" || run.exit_status != 0) {
             ++failed;
             std::fprintf(stderr, "%s: %s %s\n", h.name.c_str(), run.state.c_str(), run.detail.c_str());

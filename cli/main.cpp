@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <sys/ioctl.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -158,6 +159,7 @@ struct ScanArgs {
   double connect_timeout = 10;
   double host_timeout = 120;
   std::string agent_path = "/usr/local/bin/fleetaudit";
+  bool agent_path_explicit = false;  // given on the command line: wins over fleetaudit_agent
   std::uint64_t max_host_bytes = 256ull << 20;
   std::string ssh_config = "~/.ssh/config";
   bool details = false;
@@ -232,6 +234,7 @@ int run_scan_command(const ScanArgs& a) {
     req.ssh.connect_timeout = a.connect_timeout;
     req.ssh.host_timeout = a.host_timeout;
     req.ssh.agent_path = a.agent_path;
+    req.ssh.agent_path_explicit = a.agent_path_explicit;
     req.ssh.max_host_bytes = a.max_host_bytes;
   } else {
     fa::Target t;
@@ -247,6 +250,7 @@ int run_scan_command(const ScanArgs& a) {
   req.profile = a.profile == "all" ? std::string() : a.profile;
   req.level = a.level;
   if (!a.no_db) req.store = a.db.empty() ? fa::default_store_path() : std::filesystem::path(a.db);
+  if (!a.inventory.empty()) req.keep_results = a.out.format == "json" || a.details || !req.store;
   std::optional<Progress> progress;
   if (req.targets.size() > 1) {
     progress.emplace(req.targets.size());
@@ -288,7 +292,8 @@ struct CollectArgs {
   std::string out;
   std::string content;
   std::string name;
-  std::string plan;  // a plan (JSON) instead of a profile: what the SSH collector sends an agent
+  std::string plan;       // a plan (JSON file or '-') instead of a profile: what the SSH collector sends an agent
+  std::string plan_json;  // the same, inline
   std::uint64_t max_file_bytes = 32ull << 20;
 };
 
@@ -300,10 +305,10 @@ std::string read_all_stdin() {
 
 int run_collect_command(const CollectArgs& a) {
   fa::Plan plan;
-  if (!a.plan.empty()) {
-    std::string text = a.plan == "-" ? read_all_stdin() : read_text_file(a.plan);
+  if (!a.plan.empty() || !a.plan_json.empty()) {
+    std::string text = !a.plan_json.empty() ? a.plan_json : a.plan == "-" ? read_all_stdin() : read_text_file(a.plan);
     auto p = fa::plan_from_json(text);
-    if (!p) throw CliError{(a.plan == "-" ? std::string("plan on standard input") : a.plan) + ": " + p.error().message};
+    if (!p) throw CliError{(!a.plan_json.empty() ? std::string("--plan-json") : a.plan == "-" ? std::string("plan on standard input") : a.plan) + ": " + p.error().message};
     plan = std::move(*p);
   } else {
     fa::ContentSet content = load_content(a.content);
@@ -522,6 +527,9 @@ int run_history(const std::string& db, int limit, const std::string& format) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Workers allocate in parallel; a few malloc arenas keep freed memory
+  // shared instead of one arena per thread holding on to it.
+  if (!std::getenv("MALLOC_ARENA_MAX")) mallopt(M_ARENA_MAX, 4);
   CLI::App app{"fleetaudit: audit Linux hosts against CIS benchmarks and NIST SP 800-190, with evidence"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("fleetaudit ") + fa::version());
@@ -537,7 +545,7 @@ int main(int argc, char** argv) {
   scan_cmd->add_flag("--sudo", scan.sudo, "Collect through 'sudo -n' (never prompts; reports hosts where it would)");
   scan_cmd->add_option("--connect-timeout", scan.connect_timeout, "Seconds to connect and authenticate")->capture_default_str();
   scan_cmd->add_option("--host-timeout", scan.host_timeout, "Seconds for a whole host")->capture_default_str();
-  scan_cmd->add_option("--agent-path", scan.agent_path, "fleetaudit on the hosts: collects in place when present ('none': never)")->capture_default_str();
+  auto* agent_opt = scan_cmd->add_option("--agent-path", scan.agent_path, "fleetaudit on the hosts: collects in place when present ('none': never)")->capture_default_str();
   scan_cmd->add_option("--max-host-bytes", scan.max_host_bytes, "A host sending more is a collection error")->capture_default_str();
   scan_cmd->add_option("--ssh-config", scan.ssh_config, "OpenSSH client config for host aliases ('' for none)")->capture_default_str();
   scan_cmd->add_flag("--details", scan.details, "With an inventory: every host's results too, not only the fleet table");
@@ -562,6 +570,7 @@ int main(int argc, char** argv) {
   col_cmd->add_option("--content", col.content, "Directory holding checks/ and benchmarks-cis/");
   col_cmd->add_option("--name", col.name, "Host name to record");
   col_cmd->add_option("--plan", col.plan, "Collect this plan (JSON, '-': standard input) instead of a profile's");
+  col_cmd->add_option("--plan-json", col.plan_json, "The plan itself, inline (what the SSH collector's agent path passes)");
   col_cmd->add_option("--max-file-bytes", col.max_file_bytes, "Cut file content beyond this many bytes")->capture_default_str();
 
   EvaluateArgs ev;
@@ -609,6 +618,7 @@ int main(int argc, char** argv) {
   }
 
   try {
+    scan.agent_path_explicit = agent_opt->count() > 0;
     if (*scan_cmd) return run_scan_command(scan);
     if (*col_cmd) return run_collect_command(col);
     if (*ev_cmd) return run_evaluate_command(ev);

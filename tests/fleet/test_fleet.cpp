@@ -30,7 +30,7 @@ extern char** environ;
 
 namespace {
 
-const fs::path kFleet = FLEETAUDIT_FLEET_DIR;
+const fs::path kFleet = std::getenv("FLEET_DIR") ? std::getenv("FLEET_DIR") : FLEETAUDIT_FLEET_DIR;
 
 // The scan command for the fleet; `extra` options win over the defaults here.
 std::vector<std::string> scan_args(const std::vector<std::string>& extra) {
@@ -152,8 +152,8 @@ TEST_CASE("the agent path and the shell path agree over real SSH", "[fleet][agen
   }
 }
 
-TEST_CASE("--limit selects by name, group and tag", "[fleet]") {
-  json r = scan_json({"--no-db", "--limit", "hypervisor,!hv-04,web-0[12]"});
+TEST_CASE("scan with a limit selects by name, group and glob, with exclusions", "[fleet]") {
+  json r = scan_json({"--no-db", "--limit", "hypervisors,!hv-04,web-0[12]"});
   std::vector<std::string> names;
   for (const auto& h : r["hosts"]) names.push_back(h["name"]);
   CHECK(names == std::vector<std::string>{"web-01", "web-02", "hv-01", "hv-02", "hv-03"});
@@ -203,4 +203,84 @@ TEST_CASE("kill -9 during a fleet scan leaves a consistent store with every fini
   json hist = json::parse(h.out);
   CHECK(hist[0]["status"] == "incomplete");
   CHECK(hist[0]["hosts"] == hosts);
+}
+
+namespace {
+int port_of(const std::string& name) {
+  std::ifstream in(kFleet / "expected.tsv");
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream f(line);
+    std::string n, state, port;
+    std::getline(f, n, '\t');
+    std::getline(f, state, '\t');
+    std::getline(f, port, '\t');
+    if (n == name) return std::atoi(port.c_str());
+  }
+  return 0;
+}
+}  // namespace
+
+TEST_CASE("one ProxyJump hop reaches a host through another", "[fleet][jump]") {
+  ft::TempDir t;
+  auto inv = t.path() / "jump.yaml";
+  std::ofstream(inv) << "defaults:\n  user: fa-fleet\n  identity_file: " << (kFleet / "client_ed25519").string() << "\n"
+                     << "hosts:\n  through-web-01:\n    address: 127.0.0.1\n    port: " << port_of("web-02")
+                     << "\n    proxy_jump: fa-fleet@127.0.0.1:" << port_of("web-01") << "\n"
+                     << "  jump-to-nowhere:\n    address: 127.0.0.1\n    port: " << port_of("unreachable")
+                     << "\n    proxy_jump: fa-fleet@127.0.0.1:" << port_of("web-01") << "\n";
+  auto r = ft::run_process({FLEETAUDIT_CLI, "scan", "--inventory", inv.string(), "--known-hosts", (kFleet / "known_hosts").string(),
+                            "--ssh-config", "", "--no-db", "--format", "json", "--host-timeout", "10"},
+                           {"FLEETAUDIT_CONTENT=" FLEETAUDIT_SOURCE_DIR});
+  json j = json::parse(r.out);
+  const json* via = host_of(j, "through-web-01");
+  REQUIRE(via);
+  INFO((*via).value("state_detail", ""));
+  CHECK((*via)["state"] == "ok");
+  CHECK(result_of(*via, "ssh.server.root-login-disabled") == "fail");  // web-02 is the ssh-fail host
+  const json* nowhere = host_of(j, "jump-to-nowhere");
+  REQUIRE(nowhere);
+  CHECK((*nowhere)["state"] == "unreachable");
+  CHECK((*nowhere)["state_detail"].get<std::string>().find("the jump host") != std::string::npos);
+}
+
+TEST_CASE("unknown host keys are recorded only when asked and a changed key never passes", "[fleet][hostkeys]") {
+  ft::TempDir t;
+  auto known = t.path() / "known_hosts";
+  fs::copy_file(kFleet / "known_hosts", known);
+  auto scan = [&](const std::string& limit, bool accept) {
+    std::vector<std::string> a{FLEETAUDIT_CLI, "scan", "--inventory", (kFleet / "inventory.yaml").string(), "--known-hosts",
+                               known.string(), "--ssh-config", "", "--no-db", "--format", "json", "--limit", limit};
+    if (accept) a.push_back("--accept-new-host-keys");
+    auto r = ft::run_process(a, {"FLEETAUDIT_CONTENT=" FLEETAUDIT_SOURCE_DIR});
+    return json::parse(r.out)["hosts"][0];
+  };
+  auto size_of = [&] { return fs::file_size(known); };
+  auto before = size_of();
+  CHECK(scan("key-unknown", false)["state"] == "host-key-unknown");
+  CHECK(size_of() == before);
+  CHECK(scan("key-unknown", true)["state"] == "ok");
+  CHECK(size_of() > before);
+  CHECK(scan("key-unknown", false)["state"] == "ok");  // recorded: now known
+  json changed = scan("key-changed", true);
+  CHECK(changed["state"] == "host-key-changed");
+  std::string detail = changed["state_detail"];
+  CHECK(std::count(detail.begin(), detail.end(), ':') >= 3);
+  CHECK(detail.find("has SHA256:") != std::string::npos);
+  CHECK(detail.find("presented SHA256:") != std::string::npos);
+}
+
+TEST_CASE("an Ansible INI inventory scans the same hosts", "[fleet][ansible]") {
+  ft::TempDir t;
+  auto inv = t.path() / "hosts.ini";
+  std::ofstream(inv) << "[edge]\nedge-01 ansible_host=127.0.0.1 ansible_port=" << port_of("edge-01") << "\n"
+                     << "[hypervisor]\nhv-01 ansible_host=127.0.0.1 ansible_port=" << port_of("hv-01") << "\n"
+                     << "[all:vars]\nansible_user=fa-fleet\nansible_ssh_private_key_file=" << (kFleet / "client_ed25519").string()
+                     << "\n";
+  auto r = ft::run_process({FLEETAUDIT_CLI, "scan", "--inventory", inv.string(), "--known-hosts", (kFleet / "known_hosts").string(),
+                            "--ssh-config", "", "--no-db", "--format", "json", "--limit", "hypervisor"},
+                           {"FLEETAUDIT_CONTENT=" FLEETAUDIT_SOURCE_DIR});
+  json j = json::parse(r.out);
+  REQUIRE(j["hosts"].size() == 1);
+  CHECK(j["hosts"][0]["name"] == "hv-01");
+  CHECK(j["hosts"][0]["state"] == "ok");
 }

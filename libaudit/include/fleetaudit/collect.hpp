@@ -35,6 +35,8 @@ struct SshOptions {
   /// (the agent path). A host's inventory variable `fleetaudit_agent` overrides
   /// it; "none" or empty: always the shell.
   std::string agent_path = "/usr/local/bin/fleetaudit";
+  /// the operator chose agent_path explicitly: it wins over `fleetaudit_agent`
+  bool agent_path_explicit = false;
   std::uint64_t max_host_bytes = 256ull << 20;  ///< a host sending more is a collection error
 };
 

@@ -40,6 +40,8 @@ struct HostReport {
   std::string host;
   std::string state = "ok";  ///< collection state: ok, partial, collection-error, ...
   std::string state_detail;  ///< why, when not ok
+  std::string collector;     ///< how it was collected ("local", "ssh:user@host:22", "agent:...")
+  std::string collected_at;  ///< UTC ISO 8601
   std::vector<CheckResult> results;  ///< in profile order (or check id order)
   Summary summary;
 };

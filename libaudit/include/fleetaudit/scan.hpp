@@ -77,6 +77,10 @@ struct ScanRequest {
   /// Keep snapshots in the returned report (they are always stored). A fleet
   /// scan that stores as it goes can drop them to keep memory flat.
   bool keep_snapshots = true;
+  /// Keep every host's results in the returned report. With a store, a
+  /// caller that only needs the per-host summaries can let them go as each
+  /// host is stored: memory then stays flat whatever the fleet's size.
+  bool keep_results = true;
   std::function<void(const ScanProgress&)> on_progress;  ///< called from worker threads, serialized
   const std::atomic<bool>* cancel = nullptr;   ///< set to stop: remaining hosts are skipped
 };

@@ -467,11 +467,6 @@ class RuleParser {
       if (u.find('.') == std::string::npos) u += ".service";
       if (u.find('/') != std::string::npos) ctx_.error(m.node(), "unit name '" + u + "' must not contain '/'");
     }
-    for (const auto& u : r.units) {
-      auto& per_dir = r.paths.emplace_back();
-      for (const auto& d : paths::unit_dirs())
-        per_dir.push_back({d, d + "/" + u, d + "/*.wants/" + u, d + "/*.requires/" + u});
-    }
     yaml::Node st = m.require("state");
     if (st.IsDefined()) {
       r.allowed = ctx_.string_list(st, "state").value_or(std::vector<std::string>{});

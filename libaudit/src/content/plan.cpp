@@ -55,6 +55,8 @@ const std::vector<std::string>& paths::unit_dirs() {
   return dirs;
 }
 
+bool paths::unit_dir_is_admin(std::string_view dir) { return dir.starts_with("/etc/") || dir.starts_with("/run/"); }
+
 namespace {
 
 struct Planner {
@@ -110,12 +112,14 @@ struct Planner {
   }
   void operator()(const PackageRule&) const { plan.add(paths::kDpkgStatus, kPlanContent); }
   void operator()(const ServiceRule& r) const {
-    for (const auto& per_dir : r.paths) {
-      for (const auto& p : per_dir) {
-        plan.add(p.unit_file, kPlanStat);
-        plan.add(p.wants_glob, kPlanStat);
-        plan.add(p.requires_glob, kPlanStat);
+    for (const auto& dir : paths::unit_dirs()) {
+      if (paths::unit_dir_is_admin(dir)) {
+        for (const auto& unit : r.units) plan.add(dir + "/" + unit, kPlanStat);
+      } else {
+        plan.add(dir, kPlanList);
       }
+      plan.add(dir + "/*.wants", kPlanList);
+      plan.add(dir + "/*.requires", kPlanList);
     }
   }
   void operator()(const AccountsRule& r) const {

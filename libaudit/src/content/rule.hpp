@@ -142,14 +142,6 @@ struct PackageRule {
 struct ServiceRule {
   std::vector<std::string> units;  // all of them
   std::vector<std::string> allowed;  // absent, masked, disabled, enabled
-  /// Where each unit's files and links live, per unit directory (computed at load).
-  struct UnitPaths {
-    std::string dir;
-    std::string unit_file;
-    std::string wants_glob;
-    std::string requires_glob;
-  };
-  std::vector<std::vector<UnitPaths>> paths;  // parallel to units
 };
 
 struct AccountsRule {
@@ -200,6 +192,11 @@ inline constexpr const char* kShadow = "/etc/shadow";
 inline constexpr const char* kGroup = "/etc/group";
 /// systemd unit directories, highest priority first.
 const std::vector<std::string>& unit_dirs();
+/// Where an administrator masks or overrides units: each unit's path there is
+/// examined itself (a mask is a link to /dev/null). The other unit
+/// directories are listed, and so is every .wants / .requires directory:
+/// a handful of listings answer for every unit at once.
+bool unit_dir_is_admin(std::string_view dir);
 }  // namespace paths
 
 }  // namespace fleetaudit::detail

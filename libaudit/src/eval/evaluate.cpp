@@ -630,7 +630,7 @@ class Evaluator {
     o.kind = ResultKind::pass;
     for (std::size_t u = 0; u < r.units.size(); ++u) {
       const std::string& unit = r.units[u];
-      const auto& us = c_.unit_state(unit, r.paths[u]);
+      const auto& us = c_.unit_state(unit);
       if (us.state.empty()) return Outcome::error("unit files for " + unit + " were not collected");
       const std::string& state = us.state;
       const std::string& where = us.where;
@@ -899,6 +899,8 @@ HostReport evaluate(const HostFacts& facts, const Selection& selection) {
   HostReport rep;
   const Snapshot& snap = facts.snapshot();
   rep.host = snap.host;
+  rep.collector = snap.collector;
+  rep.collected_at = snap.collected_at;
   if (!snap.errors.empty()) {
     rep.state = "partial";
     rep.state_detail = util::join(snap.errors, "; ");

@@ -223,37 +223,49 @@ const HostFacts::Cache::OsIdentity& HostFacts::Cache::os_identity() {
   return *os_identity_;
 }
 
-const HostFacts::Cache::UnitState& HostFacts::Cache::unit_state(const std::string& unit,
-                                                                const std::vector<detail::ServiceRule::UnitPaths>& paths) {
+const HostFacts::Cache::UnitState& HostFacts::Cache::unit_state(const std::string& unit) {
   auto it = units_.find(unit);
   if (it != units_.end()) return it->second;
   UnitState st;
   bool masked = false, exists = false, enabled = false, not_collected = false;
-  for (const auto& p : paths) {
-    const FileFact* f = index.file(p.unit_file);
-    if (!f) {
-      not_collected = true;
-      continue;
+  auto listed = [](const FileFact* dir, const std::string& name) {
+    return dir && dir->has_entries && std::binary_search(dir->entries.begin(), dir->entries.end(), name);
+  };
+  for (const auto& dir : detail::paths::unit_dirs()) {
+    std::string path = dir + "/" + unit;
+    if (detail::paths::unit_dir_is_admin(dir)) {
+      const FileFact* f = index.file(path);
+      if (!f) {
+        not_collected = true;
+      } else if (f->is_symlink && f->link_target == "/dev/null") {
+        // Only /etc and /run can mask: a vendor link to /dev/null is not a mask.
+        masked = true;
+        st.where = path + " -> /dev/null";
+        break;
+      } else if (f->exists() && st.where.empty()) {
+        exists = true;
+        st.where = path;
+      }
+    } else {
+      const FileFact* d = index.file(dir);
+      if (!d) {
+        not_collected = true;
+      } else if (listed(d, unit) && st.where.empty()) {
+        exists = true;
+        st.where = path;
+      }
     }
-    // Only /etc and /run can mask: a vendor link to /dev/null is not a mask.
-    if (f->is_symlink && f->link_target == "/dev/null" && (p.dir.starts_with("/etc/") || p.dir.starts_with("/run/"))) {
-      masked = true;
-      st.where = p.unit_file + " -> /dev/null";
-      break;
-    }
-    if (f->exists() && st.where.empty()) {
-      exists = true;
-      st.where = p.unit_file;
-    }
-    for (const std::string* pattern : {&p.wants_glob, &p.requires_glob}) {
-      const auto* links = index.glob(*pattern);
+    for (const char* kind : {"/*.wants", "/*.requires"}) {
+      const auto* links = index.glob(dir + kind);
       if (!links) {
         not_collected = true;
         continue;
       }
-      if (!links->empty() && !enabled) {
-        enabled = true;
-        st.where = links->front();
+      for (const auto& link_dir : *links) {
+        if (!enabled && listed(index.file(link_dir), unit)) {
+          enabled = true;
+          st.where = link_dir + "/" + unit;
+        }
       }
     }
   }

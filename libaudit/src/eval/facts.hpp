@@ -100,7 +100,7 @@ struct HostFacts::Cache {
     std::string state;  // absent, masked, enabled, disabled; empty: not collected
     std::string where;  // the file or link that decided it
   };
-  const UnitState& unit_state(const std::string& unit, const std::vector<detail::ServiceRule::UnitPaths>& paths);
+  const UnitState& unit_state(const std::string& unit);
 
   /// uid/gid -> name through the host's own files (a root directory's, not ours).
   std::string user_name(std::uint32_t uid);

@@ -187,9 +187,7 @@ std::string format_json(const ScanReport& report) {
     w.field("name", h.host).field("state", h.state);
     if (!h.state_detail.empty()) w.field("state_detail", h.state_detail);
     w.field("score", h.summary.score);
-    if (i < report.snapshots.size()) {
-      w.field("collector", report.snapshots[i].collector).field("collected_at", report.snapshots[i].collected_at);
-    }
+    w.field("collector", h.collector).field("collected_at", h.collected_at);
     w.key("summary");
     summary(h.summary);
     w.key("results").begin_array();

@@ -86,7 +86,8 @@ Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& req)
   unsigned workers = req.parallel ? req.parallel : std::max(1u, std::thread::hardware_concurrency());
   workers = static_cast<unsigned>(std::min<std::size_t>(workers, std::max<std::size_t>(n, 1)));
 
-  std::mutex mu;  // guards next, progress and the progress callback
+  std::mutex mu;        // guards next, the report, progress and the progress callback
+  std::mutex store_mu;  // guards the store connection
   std::size_t next = 0;
   ScanProgress progress;
   progress.total = n;
@@ -101,6 +102,27 @@ Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& req)
     scan_id = *id;
     report.scan.id = scan_id;
   }
+
+  // The fleet's totals, added up as hosts complete.
+  Summary fleet_summary;
+  long long fleet_good = 0, fleet_counted = 0;
+  auto add_to_fleet = [&](const std::vector<CheckResult>& results) {
+    for (const auto& r : results) {
+      int w = severity_weight(r.severity);
+      switch (r.result) {
+        case ResultKind::pass: ++fleet_summary.pass; fleet_good += w; fleet_counted += w; break;
+        case ResultKind::fail:
+          ++fleet_summary.fail;
+          ++fleet_summary.fail_by_severity[static_cast<int>(r.severity)];
+          fleet_counted += w;
+          break;
+        case ResultKind::error: ++fleet_summary.error; fleet_counted += w; break;
+        case ResultKind::not_applicable: ++fleet_summary.not_applicable; break;
+        case ResultKind::manual: ++fleet_summary.manual; break;
+      }
+    }
+    fleet_summary.score = fleet_counted == 0 ? 100.0 : 100.0 * static_cast<double>(fleet_good) / static_cast<double>(fleet_counted);
+  };
 
   auto work = [&] {
     for (;;) {
@@ -125,6 +147,8 @@ Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& req)
           // results); a host that sent nothing usable has no results.
           if (c.state == "ok" || c.state == "partial") hr = evaluate(snap, sel);
           hr.host = snap.host.empty() ? target_name(t) : snap.host;
+          hr.collector = snap.collector;
+          hr.collected_at = snap.collected_at;
           hr.state = c.state;
           hr.state_detail = c.detail;
         } catch (const std::exception& e) {
@@ -135,9 +159,20 @@ Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& req)
           hr.state_detail = e.what();
         }
       }
+      if (incremental) {
+        // The store has its own lock: a worker writing never keeps the
+        // others from taking their next host.
+        std::lock_guard store_lock(store_mu);
+        if (store_error.empty()) {
+          if (auto r = store->add_host(scan_id, i, hr, &snap); !r) store_error = r.error().message;
+        }
+      }
       std::lock_guard lock(mu);
-      if (incremental && store_error.empty()) {
-        if (auto r = store->add_host(scan_id, i, hr, &snap); !r) store_error = r.error().message;
+      add_to_fleet(hr.results);
+      if (incremental && !req.keep_results) {
+        // Stored already: keep the summary, let the results go.
+        hr.results.clear();
+        hr.results.shrink_to_fit();
       }
       report.hosts[i] = std::move(hr);
       if (req.keep_snapshots) report.snapshots[i] = std::move(snap);
@@ -155,9 +190,7 @@ Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& req)
     for (unsigned w = 0; w < workers; ++w) pool.emplace_back(work);
   }
 
-  std::vector<CheckResult> all;
-  for (const auto& h : report.hosts) all.insert(all.end(), h.results.begin(), h.results.end());
-  report.summary = summarize(all);
+  report.summary = fleet_summary;
   report.scan.finished_at = util::utc_now();
   report.scan.duration_seconds = util::monotonic_seconds() - t0;
   if (!req.keep_snapshots) report.snapshots.clear();

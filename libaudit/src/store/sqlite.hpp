@@ -32,6 +32,8 @@ class Statement {
   Statement& bind(int i, double v);
   Statement& bind(int i, std::string_view v);
   Statement& bind_blob(int i, std::string_view v);
+  /// Binds without copying: `v` must stay alive until the next step() or reset().
+  Statement& bind_static(int i, std::string_view v);
   Statement& bind_null(int i);
 
   /// SQLITE_ROW: a row is ready; SQLITE_DONE: finished; else an error.

@@ -3,6 +3,8 @@
 #include "fleetaudit/store.hpp"
 
 #include <cstdlib>
+#include <algorithm>
+#include <set>
 #include <vector>
 
 #include "store/sqlite.hpp"
@@ -58,18 +60,31 @@ CREATE TABLE snapshots(
   encoding TEXT NOT NULL,
   data BLOB NOT NULL
 );
-CREATE TABLE results(
-  host_id INTEGER NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
-  position INTEGER NOT NULL,
+-- The selected entries of a scan, written once: result rows refer to them by
+-- position, so a fleet of 10,000 hosts stores each title once, not 10,000 times.
+CREATE TABLE scan_checks(
+  scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
   check_id TEXT NOT NULL,
   section TEXT NOT NULL,
   title TEXT NOT NULL,
-  severity TEXT NOT NULL,
-  result TEXT NOT NULL,
-  evidence TEXT NOT NULL,
-  PRIMARY KEY(host_id, position)
+  severity INTEGER NOT NULL,     -- 0 info, 1 low, 2 medium, 3 high, 4 critical
+  PRIMARY KEY(scan_id, idx)
 ) WITHOUT ROWID;
-CREATE INDEX results_by_check ON results(check_id, result);
+CREATE TABLE results(
+  host_id INTEGER NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,          -- scan_checks.idx
+  result INTEGER NOT NULL,       -- 0 pass, 1 fail, 2 error, 3 not-applicable, 4 manual
+  evidence TEXT NOT NULL,
+  PRIMARY KEY(host_id, idx)
+) WITHOUT ROWID;
+-- Every result readable by name, for people querying the store directly.
+CREATE VIEW result_rows AS
+  SELECT h.scan_id, h.name AS host, c.section, c.check_id, c.title,
+         CASE c.severity WHEN 0 THEN 'info' WHEN 1 THEN 'low' WHEN 2 THEN 'medium' WHEN 3 THEN 'high' ELSE 'critical' END AS severity,
+         CASE r.result WHEN 0 THEN 'pass' WHEN 1 THEN 'fail' WHEN 2 THEN 'error' WHEN 3 THEN 'not-applicable' ELSE 'manual' END AS result,
+         r.evidence
+  FROM results r JOIN hosts h ON h.id = r.host_id JOIN scan_checks c ON c.scan_id = h.scan_id AND c.idx = r.idx;
 )sql",
 };
 
@@ -112,6 +127,7 @@ struct Store::Impl {
   sql::DbPtr db;
   std::string path;
   int version = 0;
+  std::set<std::int64_t> checks_written;  // scans whose scan_checks rows exist
 
   std::string err(std::string_view what) const { return path + ": " + std::string(what) + ": " + sqlite3_errmsg(db.get()); }
 
@@ -243,12 +259,10 @@ struct StoreWriter {
                         " not_applicable, manual, fail_info, fail_low, fail_medium, fail_high, fail_critical, score)"
                         " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     sql::Statement snap(db, "INSERT INTO snapshots(host_id, format, encoding, data) VALUES(?,?,?,?)");
-    sql::Statement res(db,
-                       "INSERT INTO results(host_id, position, check_id, section, title, severity, result, evidence)"
-                       " VALUES(?,?,?,?,?,?,?,?)");
+    sql::Statement res(db, "INSERT INTO results(host_id, idx, result, evidence) VALUES(?,?,?,?)");
     if (!host.ok() || !snap.ok() || !res.ok()) return fail(impl.err("prepare host inserts"));
     host.bind(1, scan_id).bind(2, static_cast<std::int64_t>(position)).bind(3, h.host).bind(4, h.state).bind(5, h.state_detail)
-        .bind(6, sp ? sp->collector : std::string()).bind(7, sp ? sp->collected_at : std::string())
+        .bind(6, h.collector).bind(7, h.collected_at)
         .bind(8, h.summary.pass).bind(9, h.summary.fail).bind(10, h.summary.error).bind(11, h.summary.not_applicable)
         .bind(12, h.summary.manual);
     for (int k = 0; k < 5; ++k) host.bind(13 + k, h.summary.fail_by_severity[k]);
@@ -262,11 +276,23 @@ struct StoreWriter {
       snap.bind(1, host_id).bind(2, Snapshot::kFormatVersion).bind(3, zstd ? "zstd" : "json").bind_blob(4, zstd ? packed : json);
       if (snap.step() != SQLITE_DONE) return fail(impl.err("cannot save snapshot of " + h.host));
     }
+    if (!h.results.empty() && !impl.checks_written.count(scan_id)) {
+      // The first host with results describes the scan's entries for all.
+      sql::Statement chk(db, "INSERT OR IGNORE INTO scan_checks(scan_id, idx, check_id, section, title, severity) VALUES(?,?,?,?,?,?)");
+      if (!chk.ok()) return fail(impl.err("prepare check inserts"));
+      for (std::size_t k = 0; k < h.results.size(); ++k) {
+        const CheckResult& r = h.results[k];
+        chk.reset();
+        chk.bind(1, scan_id).bind(2, static_cast<std::int64_t>(k)).bind(3, r.check_id).bind(4, r.section).bind(5, r.title)
+            .bind(6, static_cast<int>(r.severity));
+        if (chk.step() != SQLITE_DONE) return fail(impl.err("cannot save the scan's checks"));
+      }
+      impl.checks_written.insert(scan_id);
+    }
     for (std::size_t k = 0; k < h.results.size(); ++k) {
       const CheckResult& r = h.results[k];
       res.reset();
-      res.bind(1, host_id).bind(2, static_cast<std::int64_t>(k)).bind(3, r.check_id).bind(4, r.section).bind(5, r.title)
-          .bind(6, to_string(r.severity)).bind(7, to_string(r.result)).bind(8, r.evidence);
+      res.bind(1, host_id).bind(2, static_cast<std::int64_t>(k)).bind(3, static_cast<int>(r.result)).bind_static(4, r.evidence);
       if (res.step() != SQLITE_DONE) return fail(impl.err("cannot save results of " + h.host));
     }
     return {};
@@ -390,8 +416,10 @@ Expected<ScanReport> Store::load(std::int64_t scan_id, bool with_snapshots) cons
   rep.summary = rec.summary;
   sql::Statement hosts(db,
                        "SELECT id, name, state, state_detail, pass, fail, error, not_applicable, manual, fail_info, fail_low,"
-                       " fail_medium, fail_high, fail_critical, score FROM hosts WHERE scan_id = ? ORDER BY position");
-  sql::Statement res(db, "SELECT check_id, section, title, severity, result, evidence FROM results WHERE host_id = ? ORDER BY position");
+                       " fail_medium, fail_high, fail_critical, score, collector, collected_at FROM hosts WHERE scan_id = ? ORDER BY position");
+  sql::Statement res(db,
+                     "SELECT c.check_id, c.section, c.title, c.severity, r.result, r.evidence FROM results r"
+                     " JOIN scan_checks c ON c.scan_id = ? AND c.idx = r.idx WHERE r.host_id = ? ORDER BY r.idx");
   sql::Statement snap(db, "SELECT encoding, data FROM snapshots WHERE host_id = ?");
   if (!hosts.ok() || !res.ok() || !snap.ok()) return fail(impl_->err("cannot read hosts"));
   hosts.bind(1, scan_id);
@@ -404,15 +432,17 @@ Expected<ScanReport> Store::load(std::int64_t scan_id, bool with_snapshots) cons
     h.summary = summary_from(hosts, 4);
     for (int k = 0; k < 5; ++k) h.summary.fail_by_severity[k] = static_cast<int>(hosts.int64(9 + k));
     h.summary.score = hosts.real(14);
+    h.collector = hosts.text(15);
+    h.collected_at = hosts.text(16);
     res.reset();
-    res.bind(1, host_id);
+    res.bind(1, scan_id).bind(2, host_id);
     while (res.step() == SQLITE_ROW) {
       CheckResult r;
       r.check_id = res.text(0);
       r.section = res.text(1);
       r.title = res.text(2);
-      r.severity = parse_severity(res.text(3)).value_or(Severity::info);
-      r.result = parse_result_kind(res.text(4)).value_or(ResultKind::error);
+      r.severity = static_cast<Severity>(std::clamp<std::int64_t>(res.int64(3), 0, 4));
+      r.result = static_cast<ResultKind>(std::clamp<std::int64_t>(res.int64(4), 0, 4));
       r.evidence = res.text(5);
       h.results.push_back(std::move(r));
     }

@@ -133,18 +133,23 @@ std::string format_mode(std::uint32_t mode) {
 }
 
 bool section_less(std::string_view a, std::string_view b) noexcept {
-  auto pa = split(a, '.');
-  auto pb = split(b, '.');
-  for (std::size_t i = 0; i < std::min(pa.size(), pb.size()); ++i) {
-    auto na = parse_int(pa[i]);
-    auto nb = parse_int(pb[i]);
+  // Field by field without allocating: reports sort thousands of these.
+  std::size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    std::size_t ie = a.find('.', i), je = b.find('.', j);
+    if (ie == std::string_view::npos) ie = a.size();
+    if (je == std::string_view::npos) je = b.size();
+    std::string_view fa = a.substr(i, ie - i), fb = b.substr(j, je - j);
+    auto na = parse_int(fa), nb = parse_int(fb);
     if (na && nb) {
       if (*na != *nb) return *na < *nb;
-    } else if (pa[i] != pb[i]) {
-      return pa[i] < pb[i];
+    } else if (fa != fb) {
+      return fa < fb;
     }
+    i = ie + 1;
+    j = je + 1;
   }
-  return pa.size() < pb.size();
+  return (i >= a.size()) && (j < b.size());
 }
 
 namespace {

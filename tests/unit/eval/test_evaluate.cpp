@@ -209,27 +209,38 @@ TEST_CASE("package: installed, absent, version ordering", "[eval][package]") {
 
 TEST_CASE("service: masked, enabled, disabled, absent from unit files", "[eval][service]") {
   SnapshotBuilder b;
-  const std::vector<std::string> dirs{"/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system",
-                                      "/usr/lib/systemd/system", "/lib/systemd/system"};
+  auto listing = [&](const std::string& dir, std::vector<std::string> names) {
+    b.dir(dir);
+    std::sort(names.begin(), names.end());
+    b.snap.files[dir].entries = std::move(names);
+    b.snap.files[dir].has_entries = true;
+  };
   for (const char* unit : {"avahi-daemon.service", "cron.service", "rsync.service", "cups.service"}) {
-    for (const auto& d : dirs) {
-      b.missing(d + "/" + unit);
-      b.glob(d + "/*.wants/" + unit, {});
-      b.glob(d + "/*.requires/" + unit, {});
-    }
+    b.missing(std::string("/etc/systemd/system/") + unit);
+    b.missing(std::string("/run/systemd/system/") + unit);
   }
+  for (const char* d : {"/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system", "/usr/lib/systemd/system",
+                        "/lib/systemd/system"}) {
+    b.glob(std::string(d) + "/*.wants", {});
+    b.glob(std::string(d) + "/*.requires", {});
+  }
+  b.missing("/usr/local/lib/systemd/system");
+  listing("/usr/lib/systemd/system", {"cron.service", "rsync.service"});
+  listing("/lib/systemd/system", {"cron.service", "rsync.service"});
   b.link("/etc/systemd/system/avahi-daemon.service", "/dev/null");
-  b.file("/lib/systemd/system/cron.service", "[Unit]\n");
-  b.glob("/etc/systemd/system/*.wants/cron.service", {"/etc/systemd/system/multi-user.target.wants/cron.service"});
-  b.file("/lib/systemd/system/rsync.service", "[Unit]\n");
+  b.glob("/etc/systemd/system/*.wants", {"/etc/systemd/system/multi-user.target.wants"});
+  listing("/etc/systemd/system/multi-user.target.wants", {"cron.service", "ssh.service"});
   CHECK(run("{service: {unit: avahi-daemon, state: [absent, masked]}}", b.snap).result == ResultKind::pass);
   auto r = run("{service: {unit: cron, state: enabled}}", b.snap);
   CHECK(r.result == ResultKind::pass);
   CHECK(r.evidence == "cron.service is enabled (/etc/systemd/system/multi-user.target.wants/cron.service)");
   r = run("{service: {unit: rsync, state: [absent, masked]}}", b.snap);
   CHECK(r.result == ResultKind::fail);
-  CHECK(r.evidence == "rsync.service is disabled (/lib/systemd/system/rsync.service) (should be absent or masked)");
+  CHECK(r.evidence == "rsync.service is disabled (/usr/lib/systemd/system/rsync.service) (should be absent or masked)");
   CHECK(run("{service: {unit: cups, state: absent}}", b.snap).result == ResultKind::pass);
+  // Facts the plan never collected are an error, not "absent".
+  SnapshotBuilder none;
+  CHECK(run("{service: {unit: cups, state: absent}}", none.snap).result == ResultKind::error);
 }
 
 TEST_CASE("accounts: properties over passwd, shadow and group", "[eval][accounts]") {

@@ -116,7 +116,8 @@ TEST_CASE("store: a failed save leaves nothing behind", "[store]") {
     REQUIRE(st->save(sample_report("ok-host", 3)));
   }
   // Make the results insert fail halfway through the second scan.
-  exec(path, "CREATE TRIGGER boom BEFORE INSERT ON results WHEN NEW.check_id = 'explode' BEGIN SELECT RAISE(ABORT, 'boom'); END;");
+  exec(path, "CREATE TRIGGER boom BEFORE INSERT ON results WHEN NEW.idx = 2 AND "
+             "(SELECT name FROM hosts WHERE id = NEW.host_id) = 'bad-host' BEGIN SELECT RAISE(ABORT, 'boom'); END;");
   auto st = Store::open(path);
   REQUIRE(st);
   auto id = st->save(sample_report("bad-host", 4, "explode"));

@@ -18,7 +18,8 @@ HostCollection collect_ssh(const Plan& plan, const InventoryHost& host, const Co
   out.snapshot.collector = "ssh:" + user + host.address + (host.port == 22 ? "" : ":" + std::to_string(host.port));
 
   std::string agent = ssh.agent_path;
-  if (auto it = host.vars.find("fleetaudit_agent"); it != host.vars.end()) agent = it->second;
+  if (auto it = host.vars.find("fleetaudit_agent"); it != host.vars.end() && !ssh.agent_path_explicit)
+    agent = it->second;
   if (agent == "none") agent.clear();
 
   remote::ScriptOptions so;

@@ -79,19 +79,23 @@ namespace {
 // "$variables"; forks are batched (one stat, one cat) because a fork costs
 // more than a file read.
 constexpr const char* kPrelude = R"SH(
+if [ -c /dev/null ] && [ -w /dev/null ]; then FA_NULL=1; else FA_NULL=; fi
+fa_quiet() {
+  if [ -n "$FA_NULL" ]; then "$@" 2>/dev/null; else "$@"; fi
+}
 fa_meta() {
   [ $# -gt 0 ] || return 0
   printf '%s N %s\n' "$B" "$#"
   for fa_p in "$@"; do
     fa_t=; fa_l=0
-    if [ -L "$fa_p" ]; then fa_l=1; fa_t=$(readlink -- "$fa_p") || fa_t=; fi
+    if [ -L "$fa_p" ]; then fa_l=1; fa_t=$(fa_quiet readlink -- "$fa_p") || fa_t=; fi
     if [ -e "$fa_p" ]; then fa_s=e
     elif [ -d "${fa_p%/*}/" ] && ! [ -x "${fa_p%/*}/" ]; then fa_s=x
     else fa_s=n; fi
     printf '%s%s%s\0%s\0' "$fa_s" "$fa_l" "$fa_p" "$fa_t"
   done
   printf '%s T\n' "$B"
-  stat -L -c '%f %u %g %s' -- "$@"
+  fa_quiet stat -L -c '%f %u %g %s' -- "$@"
   printf '%s U\n' "$B"
 }
 fa_bulk() {
@@ -99,11 +103,11 @@ fa_bulk() {
   printf '%s K %s\n' "$B" "$#"
   for fa_p in "$@"; do printf '%s\0' "$fa_p"; done
   printf '%s k\n' "$B"
-  stat -L -c '%s' -- "$@"
+  fa_quiet stat -L -c '%s' -- "$@"
   printf '%s k\n' "$B"
-  cat -- "$@"
+  fa_quiet cat -- "$@"
   printf '%s k\n' "$B"
-  stat -L -c '%s' -- "$@"
+  fa_quiet stat -L -c '%s' -- "$@"
   printf '%s Y\n' "$B"
 }
 fa_small() {
@@ -186,28 +190,32 @@ std::string make_script(const Plan& plan, const ScriptOptions& opt) {
   s += "FA_LIMIT=" + std::to_string(opt.max_file_bytes + 1) + "\n";
   s += "printf '%s S 2\\n' \"$B\"\n";
   if (!opt.agent_path.empty()) {
-    // The agent path: the same plan, collected by fleetaudit on the host.
-    std::string delim = "FA_PLAN_" + opt.boundary;
+    // The agent path: the same plan, collected by fleetaudit on the host. The
+    // plan goes as one quoted argument (a here-document costs the shell a
+    // pipe and a process).
     s += "if [ -x " + sh_quote(opt.agent_path) + " ] && [ ! -d " + sh_quote(opt.agent_path) + " ]; then\n";
     s += "  printf '%s A\\n' \"$B\"\n";
-    s += "  exec " + sh_quote(opt.agent_path) + " collect --plan - --out - --max-file-bytes " +
-         std::to_string(opt.max_file_bytes) + " <<'" + delim + "'\n";
-    s += to_json(plan) + "\n" + delim + "\nfi\n";
+    s += "  exec " + sh_quote(opt.agent_path) + " collect --out - --max-file-bytes " + std::to_string(opt.max_file_bytes) +
+         " --plan-json " + sh_quote(to_json(plan)) + "\nfi\n";
   }
   s += kPrelude;
 
-  // 1. Globs: each pattern's matches, as the shell sorts them.
+  // 1. Every literal path in one command (appending one by one copies the
+  //    list each time), then each glob once: its matches are recorded (G)
+  //    and join the list. 2. One stat for the whole list.
+  s += "set --";
+  std::size_t on_line = 0;
+  for (const auto& [item, flags] : plan.items) {
+    if (is_glob(item)) continue;
+    if (++on_line % 16 == 0) s += " \\\n ";
+    s += " " + sh_quote(item);
+  }
+  s += "\n";
   for (const auto& [item, flags] : plan.items) {
     if (!is_glob(item)) continue;
     s += "printf '%s G\\n%s\\0' \"$B\" " + sh_quote(item) + "\n";
-    s += "for f in " + sh_glob(item) + "; do [ -e \"$f\" ] || [ -L \"$f\" ] || continue; printf '%s\\0' \"$f\"; done\n";
+    s += "for f in " + sh_glob(item) + "; do [ -e \"$f\" ] || [ -L \"$f\" ] || continue; printf '%s\\0' \"$f\"; set -- \"$@\" \"$f\"; done\n";
     s += "printf '\\0'\n";
-  }
-  // 2. Metadata of every path and match, one stat for all.
-  s += "set --\n";
-  for (const auto& [item, flags] : plan.items) {
-    if (is_glob(item)) s += "for f in " + sh_glob(item) + "; do [ -e \"$f\" ] || [ -L \"$f\" ] && set -- \"$@\" \"$f\"; done\n";
-    else s += "set -- \"$@\" " + sh_quote(item) + "\n";
   }
   s += "fa_meta \"$@\"\n";
   // 3. Directory listings.
