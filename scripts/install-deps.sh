@@ -8,7 +8,7 @@ packages=(
   libyaml-dev libyaml-cpp-dev libsqlite3-dev libpcre2-dev libzstd-dev libssh-dev nlohmann-json3-dev libcli11-dev
   catch2 libbenchmark-dev
   dpkg sqlite3
-  openssh-server openssh-client busybox-static
+  openssh-server openssh-client busybox-static sudo
 )
 
 missing=()

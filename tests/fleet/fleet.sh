@@ -15,6 +15,12 @@ readonly SSHD=/usr/sbin/sshd
 readonly BUSYBOX=/bin/busybox
 readonly FLEET_USER=fa-fleet
 readonly FLEET_GECOS='fleetaudit test fleet (tests/fleet/fleet.sh)'
+# the sudo hosts: unprivileged logins on this machine itself (no chroot);
+# one may run exactly '/bin/sh -s' as root without a password, the other
+# would be asked for one (its account has none, so sudo -n must refuse)
+readonly SUDO_USER_OK=fa-fleet-sudo
+readonly SUDO_USER_PW=fa-fleet-sudopw
+readonly SUDOERS_FILE=/etc/sudoers.d/fleetaudit-test-fleet
 readonly SHARED_PER_SSHD=12     # normal fleet: hosts per shared-key sshd (limit is 16 sockets)
 readonly BENCH_PER_SSHD=16      # bench: the maximum
 readonly GARBAGE_BYTES=65536
@@ -182,22 +188,27 @@ do_stop() {
 		rm -rf --one-file-system -- "$RD"
 	fi
 
-	# The account: remove it when a fleet created it (our GECOS marker) and no
-	# other fleet is still running. A pre-existing account is left alone.
-	local user_msg="account $FLEET_USER kept"
-	if getent passwd "$FLEET_USER" >/dev/null; then
-		if [[ $(getent passwd "$FLEET_USER" | cut -d: -f5) != "$FLEET_GECOS" ]]; then
-			user_msg="account $FLEET_USER pre-existed: kept"
-		elif RD=$RD other_live_fleets; then
-			user_msg="account $FLEET_USER kept: another fleet is running"
+	# The accounts: remove them when a fleet created them (our GECOS marker)
+	# and no other fleet is still running. A pre-existing account is left alone.
+	local user_msg="" u others=0
+	RD=$RD other_live_fleets && others=1
+	for u in "$FLEET_USER" "$SUDO_USER_OK" "$SUDO_USER_PW"; do
+		if ! getent passwd "$u" >/dev/null; then
+			[[ $u == "$FLEET_USER" ]] && user_msg+="account $u absent; "
+		elif [[ $(getent passwd "$u" | cut -d: -f5) != "$FLEET_GECOS" ]]; then
+			user_msg+="account $u pre-existed: kept; "
+		elif ((others)); then
+			user_msg+="account $u kept: another fleet is running; "
 		else
 			# -f: userdel otherwise refuses because UID 0 "is used by" every root process
-			userdel -f "$FLEET_USER" >/dev/null 2>&1 || userdel -f "$FLEET_USER"
-			user_msg="account $FLEET_USER removed"
+			userdel -f "$u" >/dev/null 2>&1 || userdel -f "$u"
+			user_msg+="account $u removed; "
 		fi
-	else
-		user_msg="account $FLEET_USER absent"
+	done
+	if ((!others)) && [[ -f $SUDOERS_FILE ]] && grep -q '^# fleetaudit test fleet' "$SUDOERS_FILE"; then
+		rm -f -- "$SUDOERS_FILE"
 	fi
+	user_msg=${user_msg%; }
 
 	rm -f -- "$DIR/pids" "$DIR/state"
 	note "stopped: $n_killed process(es) ended, roots ${RD:-none} removed, $user_msg"
@@ -260,6 +271,9 @@ define_normal_fleet() {
 	add_host key-changed      normal      debian12-base  host-key-changed  "" keychanged
 	add_host key-unknown      normal      debian12-base  host-key-unknown  "" keyunknown
 	add_host unreachable      unreachable -              unreachable       "" none
+	# this machine itself, through sudo -n (no chroot; see SUDO_USER_*)
+	add_host sudo-nopasswd    sudo        -              ok                "" shared "fleetaudit_sudo: true"
+	add_host sudo-prompts     sudopw      -              collection-error  "" shared "ansible_become: yes"
 	add_host "$EVIL_NAME"     evil        ssh-pass       ok  edge                             shared
 
 	add_group web         "    members: [web-01, web-02, web-03, web-04]
@@ -286,6 +300,7 @@ define_normal_fleet() {
     vars: {tier: agent}"
 	add_group hostile     "    members: [hang-after-auth, garbage, flood, cut-mid-stream, drop-mid-stream, refuses-key, key-changed, key-unknown, unreachable]
     tags: [hostile]"
+	add_group sudo        "    members: [sudo-nopasswd, sudo-prompts]"
 	add_group production  "    children: [web, db, hypervisors, containers, k8s, edge]
     vars: {env: production}"
 	add_group normal      "    children: [production, mgmt$([[ -n $AGENT ]] && echo ", agents")]"
@@ -438,6 +453,29 @@ populate_evil_root() {
 	done
 }
 
+# ------------------------------------------------------------------ sudo
+
+setup_sudo_accounts() {
+	local u sudoers
+	for u in "$SUDO_USER_OK" "$SUDO_USER_PW"; do
+		if ! getent passwd "$u" >/dev/null; then
+			useradd -M -d / -s /bin/sh -p '*' -c "$FLEET_GECOS" "$u"
+		elif [[ $(getent passwd "$u" | cut -d: -f5) != "$FLEET_GECOS" ]]; then
+			die "account $u exists and is not ours; the sudo hosts need it"
+		fi
+	done
+	sudoers=$(mktemp)
+	{
+		echo "# fleetaudit test fleet (tests/fleet/fleet.sh): removed by 'fleet.sh stop'"
+		echo "$SUDO_USER_OK ALL=(root) NOPASSWD: /bin/sh -s"
+		echo "$SUDO_USER_PW ALL=(root) /bin/sh -s"
+	} >"$sudoers"
+	chmod 0440 "$sudoers"
+	if ! visudo -q -c -f "$sudoers" >/dev/null; then rm -f -- "$sudoers"; die "visudo rejects the test fleet's sudoers"; fi
+	mv -f -- "$sudoers" "$SUDOERS_FILE"
+	chown root:root "$SUDOERS_FILE"
+}
+
 # ------------------------------------------------------------------ start
 
 do_start() {
@@ -448,6 +486,9 @@ do_start() {
 	for x in "$SSHD" "$BUSYBOX" /usr/bin/ssh-keygen /usr/bin/ssh-keyscan; do
 		[[ -x $x ]] || die "missing $x (install openssh-server openssh-client busybox-static)"
 	done
+	if [[ -z $BENCH ]]; then
+		[[ -x /usr/bin/sudo && -x /usr/sbin/visudo ]] || die "missing sudo (install sudo): the fleet has sudo hosts"
+	fi
 	command -v ss >/dev/null || die "missing ss (iproute2)"
 	command -v useradd >/dev/null || die "missing useradd"
 	FIXTURE_TOOL=${FLEETAUDIT_FIXTURE:-$REPO/build-dev/tests/fleetaudit-fixture}
@@ -510,6 +551,8 @@ do_start() {
 		else warn "$FLEET_USER is locked in /etc/shadow; sshd will refuse it"; fi
 	fi
 
+	[[ -z $BENCH ]] && setup_sudo_accounts
+
 	# keys
 	kg() { ssh-keygen -q -t ed25519 -N '' -C "$2" -f "$1" </dev/null >/dev/null; }
 	kg "$DIR/client_ed25519" "fa-fleet-client"
@@ -560,7 +603,7 @@ do_start() {
 		for ((i = 0; i < n; i++)); do H_ROOT[i]=bench-${H_FIX[i]}; done
 	else
 		for ((i = 0; i < n; i++)); do
-			[[ ${H_KIND[i]} == unreachable ]] && continue
+			case ${H_KIND[i]} in unreachable|sudo|sudopw) continue ;; esac
 			slug=${H_NAME[i]}; [[ ${H_KIND[i]} == evil ]] && slug=evil-metachar
 			H_ROOT[i]=$slug
 			materialize_root "${H_FIX[i]}" "$RD/roots/$slug"
@@ -632,7 +675,13 @@ EOF
 				echo
 				echo "# host: ${H_NAME[i]//$'\n'/ } (${H_KIND[i]}, expected ${H_EXP[i]})"
 				echo "Match LocalPort ${H_PORT[i]}"
-				echo "	ChrootDirectory $LINK/roots/${H_ROOT[i]}"
+				case ${H_KIND[i]} in
+					# AllowUsers in a Match block adds to the global list: deny
+					# the UID 0 account here explicitly (no chroot on these ports)
+					sudo)   echo "	ChrootDirectory none"; echo "	AllowUsers $SUDO_USER_OK"; echo "	DenyUsers $FLEET_USER" ;;
+					sudopw) echo "	ChrootDirectory none"; echo "	AllowUsers $SUDO_USER_PW"; echo "	DenyUsers $FLEET_USER" ;;
+					*)      echo "	ChrootDirectory $LINK/roots/${H_ROOT[i]}" ;;
+				esac
 				case ${H_KIND[i]} in
 					hang)    echo "	ForceCommand /bin/sleep 3600" ;;
 					garbage) echo "	ForceCommand /bin/cat /garbage.bin" ;;
@@ -761,6 +810,10 @@ write_outputs() {
 			echo "  $(yq "${H_NAME[i]}"):"
 			echo "    address: 127.0.0.1"
 			echo "    port: ${H_PORT[i]}"
+			case ${H_KIND[i]} in
+				sudo)   echo "    user: $SUDO_USER_OK" ;;
+				sudopw) echo "    user: $SUDO_USER_PW" ;;
+			esac
 			[[ -n ${H_TAGS[i]} ]] && echo "    tags: $(ylist "${H_TAGS[i]}")"
 			vars="fixture: $(yq "${H_FIX[i]}"), expected: $(yq "${H_EXP[i]}")"
 			[[ -n ${H_VARS[i]} ]] && vars+=", ${H_VARS[i]}"
@@ -784,6 +837,10 @@ write_outputs() {
 			local alias=${H_NAME[i]}; [[ ${H_KIND[i]} == evil ]] && alias=evil
 			echo "Host $alias"
 			echo "  Port ${H_PORT[i]}"
+			case ${H_KIND[i]} in
+				sudo)   echo "  User $SUDO_USER_OK" ;;
+				sudopw) echo "  User $SUDO_USER_PW" ;;
+			esac
 		done
 		cat <<EOF
 Host *

@@ -284,3 +284,41 @@ TEST_CASE("an Ansible INI inventory scans the same hosts", "[fleet][ansible]") {
   CHECK(j["hosts"][0]["name"] == "hv-01");
   CHECK(j["hosts"][0]["state"] == "ok");
 }
+
+TEST_CASE("sudo -n collects as root where allowed and is reported where it would prompt", "[fleet][sudo]") {
+  // Both hosts are this machine, reached as unprivileged accounts without a
+  // chroot; the inventory asks for sudo (fleetaudit_sudo, ansible_become).
+  json r = scan_json({"--no-db", "--limit", "sudo"});
+  const json* ok = host_of(r, "sudo-nopasswd");
+  const json* pw = host_of(r, "sudo-prompts");
+  REQUIRE(ok);
+  REQUIRE(pw);
+  INFO(ok->value("state_detail", ""));
+  CHECK((*ok)["state"] == "ok");
+  CHECK((*ok)["collector"].get<std::string>().starts_with("ssh:fa-fleet-sudo@"));
+  // /etc/shadow was read, so as root: its checks have results, not errors
+  CHECK(result_of(*ok, "accounts.shadow.no-empty-passwords") != "error");
+  CHECK(result_of(*ok, "accounts.shadow.no-empty-passwords") != "(none)");
+  CHECK((*pw)["state"] == "collection-error");
+  CHECK((*pw)["state_detail"].get<std::string>().find("sudo would prompt for a password") != std::string::npos);
+
+  // The same account without sudo cannot read /etc/shadow: an error, never a pass.
+  ft::TempDir t;
+  auto inv = t.path() / "nosudo.yaml";
+  std::ofstream(inv) << "hosts:\n  plain:\n    address: 127.0.0.1\n    port: " << port_of("sudo-nopasswd")
+                     << "\n    user: fa-fleet-sudo\n    identity_file: " << (kFleet / "client_ed25519").string() << "\n";
+  auto p = ft::run_process({FLEETAUDIT_CLI, "scan", "--inventory", inv.string(), "--known-hosts", (kFleet / "known_hosts").string(),
+                            "--ssh-config", "", "--no-db", "--format", "json"},
+                           {"FLEETAUDIT_CONTENT=" FLEETAUDIT_SOURCE_DIR});
+  json plain = json::parse(p.out)["hosts"][0];
+  CHECK(plain["state"] == "ok");
+  CHECK(result_of(plain, "accounts.shadow.no-empty-passwords") == "error");
+
+  // --sudo on the command line does the same for a host the inventory does not mark
+  auto q = ft::run_process({FLEETAUDIT_CLI, "scan", "--inventory", inv.string(), "--known-hosts", (kFleet / "known_hosts").string(),
+                            "--ssh-config", "", "--no-db", "--format", "json", "--sudo"},
+                           {"FLEETAUDIT_CONTENT=" FLEETAUDIT_SOURCE_DIR});
+  json via_flag = json::parse(q.out)["hosts"][0];
+  CHECK(via_flag["state"] == "ok");
+  CHECK(result_of(via_flag, "accounts.shadow.no-empty-passwords") != "error");
+}

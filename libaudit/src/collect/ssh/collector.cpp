@@ -1,5 +1,7 @@
 // The SSH collector: plan -> script -> one exec -> framed stream -> snapshot.
 
+#include <cctype>
+
 #include "collect/ssh/frames.hpp"
 #include "collect/ssh/script.hpp"
 #include "collect/ssh/transport.hpp"
@@ -27,8 +29,21 @@ HostCollection collect_ssh(const Plan& plan, const InventoryHost& host, const Co
   so.max_file_bytes = options.max_file_bytes;
   so.agent_path = agent;
   const std::string script = remote::make_script(plan, so);
+  // sudo for this host: --sudo, or the inventory says so (fleetaudit_sudo, or
+  // Ansible's become when its method is sudo).
+  auto var = [&](const char* k) {
+    auto it = host.vars.find(k);
+    return it == host.vars.end() ? std::string() : it->second;
+  };
+  auto truthy = [](std::string v) {
+    for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return v == "true" || v == "yes" || v == "1" || v == "on";
+  };
+  const std::string method = var("ansible_become_method");
+  const bool sudo = ssh.sudo || truthy(var("fleetaudit_sudo")) ||
+                    (truthy(var("ansible_become")) && (method.empty() || method == "sudo"));
   // A constant command: nothing from the inventory or the host is in it.
-  const std::string command = ssh.sudo ? "sudo -n /bin/sh -s" : "/bin/sh -s";
+  const std::string command = sudo ? "sudo -n /bin/sh -s" : "/bin/sh -s";
 
   remote::Endpoint target{host.address.empty() ? host.name : host.address, host.port, host.user, host.identity_files};
   remote::Endpoint jump;
@@ -67,7 +82,7 @@ HostCollection collect_ssh(const Plan& plan, const InventoryHost& host, const Co
   const std::string where = host.name + ": ";
   if (run.state == "timeout") return finish("timeout", run.detail);
   std::string err = util::clip(util::trim(run.err), 200);
-  if (ssh.sudo && !frames.started && (err.find("password") != std::string::npos || err.find("terminal") != std::string::npos))
+  if (sudo && !frames.started && (err.find("password") != std::string::npos || err.find("terminal") != std::string::npos))
     return finish("collection-error", where + "sudo would prompt for a password (sudo -n refused: " + err + ")");
   if (!frames.started && frames.error.empty() && run.out.empty())
     return finish("collection-error", where + "the collection script did not run (exit status " + std::to_string(run.exit_status) +
