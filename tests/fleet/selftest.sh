@@ -59,6 +59,26 @@ check_ok() { # i name port
 	result "$i" pass "$detail"
 }
 
+check_sudo() { # this machine as an unprivileged account; sudo -n as the collector uses it
+	local i=$1 name=$2 port=$3 user out rc=0
+	user=fa-fleet-sudo; [[ $name == sudo-prompts ]] && user=fa-fleet-sudopw
+	out=$(timeout 20 "${SSH[@]}" -p "$port" "$user@127.0.0.1" 'id -u; echo "id -u" | sudo -n /bin/sh -s; echo "rc=$?"' 2>&1) || rc=$?
+	((rc == 0)) || { result "$i" FAIL "ssh rc=$rc: $(head -c 300 <<<"$out")"; return; }
+	local uid; uid=$(head -n 1 <<<"$out")
+	[[ $uid != 0 ]] || { result "$i" FAIL "logged in as UID 0"; return; }
+	if [[ $name == sudo-prompts ]]; then
+		if grep -q 'password is required' <<<"$out" && grep -qx 'rc=1' <<<"$out"; then
+			result "$i" pass "UID $uid on this machine; sudo -n refuses: a password is required"
+		else result "$i" FAIL "sudo -n did not refuse: $(tr '\n' ' ' <<<"$out")"; fi
+	elif [[ $(sed -n 2p <<<"$out") == 0 ]] && grep -qx 'rc=0' <<<"$out"; then
+		result "$i" pass "UID $uid on this machine; sudo -n /bin/sh -s runs as UID 0"
+	else result "$i" FAIL "sudo -n /bin/sh -s: $(tr '\n' ' ' <<<"$out")"; fi
+	# the UID 0 fleet account must not get in on an unchrooted port
+	if timeout 10 "${SSH[@]}" -p "$port" "$(target)" true 2>/dev/null; then
+		result "$i" FAIL "fa-fleet logged in on the unchrooted port $port"
+	fi
+}
+
 check_timeout() { # authenticates, then nothing: no output, never ends
 	local i=$1 name=$2 port=$3 rc=0 out
 	out=$(timeout 4 "${SSH[@]}" -v -p "$port" "$(target)" 'echo should-not-run' 2>"$OUT/err.$i") || rc=$?
@@ -217,15 +237,16 @@ for ((i = 0; i < N; i++)); do [[ ${STATES[i]} == timeout || ${STATES[i]} == coll
 running=0
 for i in "${order[@]}"; do
 	name=${NAMES[i]} state=${STATES[i]} port=${PORTS[i]}
-	case $state in
-		ok) fn=check_ok ;;
-		timeout) fn=check_timeout ;;
-		collection-error) if [[ $name == flood ]]; then fn=check_flood; else fn=check_garbage; fi ;;
-		partial) fn=check_partial ;;
-		auth-failed) fn=check_auth_failed ;;
-		host-key-changed) fn=check_key_changed ;;
-		host-key-unknown) fn=check_key_unknown ;;
-		unreachable) fn=check_unreachable ;;
+	case $name:$state in
+		sudo-nopasswd:*|sudo-prompts:*) fn=check_sudo ;;
+		*:ok) fn=check_ok ;;
+		*:timeout) fn=check_timeout ;;
+		*:collection-error) if [[ $name == flood ]]; then fn=check_flood; else fn=check_garbage; fi ;;
+		*:partial) fn=check_partial ;;
+		*:auth-failed) fn=check_auth_failed ;;
+		*:host-key-changed) fn=check_key_changed ;;
+		*:host-key-unknown) fn=check_key_unknown ;;
+		*:unreachable) fn=check_unreachable ;;
 		*) result "$i" FAIL "unknown expected state '$state'"; continue ;;
 	esac
 	"$fn" "$i" "$name" "$port" &
