@@ -557,6 +557,9 @@ do_start() {
 	kg() { ssh-keygen -q -t ed25519 -N '' -C "$2" -f "$1" </dev/null >/dev/null; }
 	kg "$DIR/client_ed25519" "fa-fleet-client"
 	cp "$DIR/client_ed25519.pub" "$DIR/authorized_keys"
+	# sshd reads authorized keys as the logging-in user: the sudo accounts are
+	# unprivileged and DIR may be private (mktemp -d), so serve a copy from RD
+	install -m 0644 "$DIR/authorized_keys" "$RD/authorized_keys"
 	kg "$DIR/keys/host-shared" "fleet-shared-hostkey"
 	if [[ -z $BENCH ]]; then
 		kg "$DIR/keys/host-solo" "fleet-solo-hostkey"
@@ -654,7 +657,7 @@ PubkeyAuthentication yes
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 HostbasedAuthentication no
-AuthorizedKeysFile $DIR/authorized_keys
+AuthorizedKeysFile $RD/authorized_keys
 PermitUserEnvironment no
 # local forwards to loopback only: the ProxyJump test hops through one host
 AllowTcpForwarding local

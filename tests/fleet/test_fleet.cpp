@@ -322,3 +322,28 @@ TEST_CASE("sudo -n collects as root where allowed and is reported where it would
   CHECK(via_flag["state"] == "ok");
   CHECK(result_of(via_flag, "accounts.shadow.no-empty-passwords") != "error");
 }
+
+TEST_CASE("a stored fleet scan with a table report keeps every host's score and the fleet's totals", "[fleet][store]") {
+  // With a table report and a store, each host's results leave memory once
+  // stored: the table and the stored totals must not lose them.
+  ft::TempDir t;
+  auto db = t.path() / "fa.db";
+  auto args = scan_args({"--db", db.string(), "--limit", "web,db", "--color", "never"});
+  auto r = ft::run_process(args, {"FLEETAUDIT_CONTENT=" FLEETAUDIT_SOURCE_DIR});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 2);
+  json j = scan_json({"--no-db", "--limit", "web,db"});
+  for (const auto& h : j["hosts"]) {
+    std::string name = h["name"];
+    char score[32];
+    std::snprintf(score, sizeof score, "%.1f%%", h["score"].get<double>());
+    auto line = r.out.find("\n" + name + " ");
+    REQUIRE(line != std::string::npos);
+    CHECK(r.out.substr(line, r.out.find('\n', line + 1) - line).find(score) != std::string::npos);
+  }
+  CHECK(sql_text(db, "SELECT pass FROM scans") == std::to_string(j["summary"]["pass"].get<int>()));
+  CHECK(sql_text(db, "SELECT fail FROM scans") == std::to_string(j["summary"]["fail"].get<int>()));
+  CHECK(sql_text(db, "SELECT count(*) FROM results") ==
+        std::to_string(j["summary"]["pass"].get<int>() + j["summary"]["fail"].get<int>() + j["summary"]["error"].get<int>() +
+                       j["summary"]["not_applicable"].get<int>() + j["summary"]["manual"].get<int>()));
+}

@@ -139,7 +139,7 @@ std::string format_fleet_table(const ScanReport& report, const TableOptions& opt
     if (opt.color) state = std::string(h->state == "ok" ? "\033[32m" : h->state == "partial" ? "\033[33;1m" : "\033[31;1m") + state + kReset;
     char nums[96];
     const int* f = h->summary.fail_by_severity;
-    bool scored = !h->results.empty();
+    bool scored = h->summary.total() > 0;  // results may be gone (stored already); the summary stays
     std::snprintf(nums, sizeof nums, "%7s %5d %5d %5d %5d %5d %5d", scored ? (format_score(h->summary.score) + "%").c_str() : "-",
                   f[4], f[3], f[2], f[1], f[0], h->summary.error);
     std::size_t used = w_name + w_state + 52;
@@ -221,11 +221,22 @@ std::string format_json(const ScanReport& report) {
 }
 
 std::optional<Severity> worst_failure(const ScanReport& report) {
+  // From the summaries: a stored fleet scan has let its hosts' results go.
   std::optional<Severity> worst;
-  for (const auto& h : report.hosts) {
-    for (const auto& r : h.results) {
-      if (r.result == ResultKind::fail && (!worst || r.severity > *worst)) worst = r.severity;
+  auto note = [&](const Summary& s) {
+    for (int i = 4; i >= 0; --i) {
+      if (s.fail_by_severity[i] > 0) {
+        auto sev = static_cast<Severity>(i);
+        if (!worst || sev > *worst) worst = sev;
+        return;
+      }
     }
+  };
+  note(report.summary);
+  for (const auto& h : report.hosts) {
+    note(h.summary);
+    for (const auto& r : h.results)
+      if (r.result == ResultKind::fail && (!worst || r.severity > *worst)) worst = r.severity;
   }
   return worst;
 }

@@ -301,7 +301,9 @@ struct StoreWriter {
   Expected<void> update_scan(std::int64_t scan_id, const ScanReport& report, const std::string& status) {
     int hosts_failed = 0;
     for (const auto& h : report.hosts) hosts_failed += h.state != "ok";
-    Summary sum = summary_of(report);
+    // run_scan adds the fleet's totals up as hosts complete (a fleet scan
+    // drops each host's results once stored); a hand-built report has none.
+    Summary sum = report.summary.total() > 0 ? report.summary : summary_of(report);
     const auto& s = report.scan;
     sql::Statement up(impl.db.get(),
                       "UPDATE scans SET finished_at=?, duration_s=?, hosts=?, hosts_failed=?, pass=?, fail=?, error=?,"

@@ -20,6 +20,12 @@ namespace fleetaudit::remote {
 
 namespace {
 
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", s);
+  return buf;
+}
+
 using Clock = std::chrono::steady_clock;
 
 struct SessionDeleter {
@@ -288,7 +294,7 @@ SshRun run_over_ssh(const Endpoint& target, const Endpoint* jump, const SshSetti
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) {
-      return fail("timeout", endpoint_name(target) + ": no complete answer within " + util::clip(std::to_string(cfg.deadline), 8) +
+      return fail("timeout", endpoint_name(target) + ": no complete answer within " + seconds_text(cfg.deadline) +
                                  " s (" + std::to_string(run.out.size()) + " bytes received)");
     }
     int n = ssh_channel_read_timeout(channel.get(), buf, sizeof buf, 0, static_cast<int>(std::min<long long>(left, 200)));
