@@ -18,7 +18,7 @@
 
 namespace {
 int usage() {
-  std::fputs("usage: fleetaudit-agent collect --plan -|FILE|--plan-json JSON --out - [--max-file-bytes N] [--root DIR]\n", stderr);
+  std::fputs("usage: fleetaudit-agent collect --plan -|FILE|--plan-json JSON --out - [--encoding json|binary] [--max-file-bytes N] [--root DIR]\n", stderr);
   return 1;
 }
 }  // namespace
@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (argc < 2 || std::strcmp(argv[1], "collect") != 0) return usage();
-  std::string plan_file, plan_json, out = "-", root = "/";
+  std::string plan_file, plan_json, out = "-", root = "/", encoding = "json";
   fleetaudit::CollectOptions options;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
@@ -39,10 +39,11 @@ int main(int argc, char** argv) {
     else if (a == "--plan-json") plan_json = v;
     else if (a == "--out") out = v;
     else if (a == "--root") root = v;
+    else if (a == "--encoding") encoding = v;
     else if (a == "--max-file-bytes") options.max_file_bytes = std::stoull(v);
     else return usage();
   }
-  if ((plan_file.empty() == plan_json.empty()) || out != "-") return usage();
+  if ((plan_file.empty() == plan_json.empty()) || out != "-" || (encoding != "json" && encoding != "binary")) return usage();
   std::ostringstream text;
   if (!plan_json.empty()) {
     text << plan_json;
@@ -64,7 +65,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   options.root = root;
-  std::string json = fleetaudit::to_json(fleetaudit::collect(*plan, options));
-  std::fwrite(json.data(), 1, json.size(), stdout);
+  auto snapshot = fleetaudit::collect(*plan, options);
+  std::string data = encoding == "binary" ? fleetaudit::to_binary(snapshot) : fleetaudit::to_json(snapshot);
+  std::fwrite(data.data(), 1, data.size(), stdout);
   return std::fflush(stdout) == 0 ? 0 : 1;
 }

@@ -4,6 +4,7 @@
 #include <fleetaudit/fleetaudit.hpp>
 
 #include <CLI/CLI.hpp>
+#include <fcntl.h>
 #include <sys/ioctl.h>
 #include <malloc.h>
 #include <unistd.h>
@@ -77,17 +78,45 @@ void write_output(const std::string& text, const std::string& path) {
     std::cout.flush();
     return;
   }
-  // Write beside the target and rename, so a failed write never leaves half a report.
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw CliError{path + ": cannot write: " + std::strerror(errno)};
-    out << text;
-    if (!out.flush()) throw CliError{path + ": write failed: " + std::strerror(errno)};
-  }
+  namespace fs = std::filesystem;
   std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw CliError{path + ": cannot write: " + ec.message()};
+  const fs::file_status link = fs::symlink_status(path, ec);
+  const fs::file_status target = fs::status(path, ec);
+  auto write_to = [&](const std::string& file, bool exclusive) {
+    int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC), 0644);
+    if (fd < 0) throw CliError{path + ": cannot write: " + std::strerror(errno)};
+    std::string_view rest = text;
+    while (!rest.empty()) {
+      ssize_t n = ::write(fd, rest.data(), rest.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        int e = errno;
+        ::close(fd);
+        if (exclusive) ::unlink(file.c_str());
+        throw CliError{path + ": write failed: " + std::strerror(e)};
+      }
+      rest.remove_prefix(static_cast<std::size_t>(n));
+    }
+    if (::close(fd) != 0) {
+      if (exclusive) ::unlink(file.c_str());
+      throw CliError{path + ": write failed: " + std::strerror(errno)};
+    }
+  };
+  // A device, a pipe or a symbolic link (/dev/null, /dev/stdout, a FIFO) is
+  // written in place: renaming over it would replace the node itself.
+  if (fs::exists(link) && (fs::is_symlink(link) || !fs::is_regular_file(target))) {
+    write_to(path, false);
+    return;
+  }
+  // A regular file: write beside it and rename, so a failed write never
+  // leaves half a report.
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  write_to(tmp, true);
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    ::unlink(tmp.c_str());
+    throw CliError{path + ": cannot write: " + ec.message()};
+  }
 }
 
 std::string read_text_file(const std::string& path) {
@@ -295,6 +324,7 @@ struct CollectArgs {
   std::string plan;       // a plan (JSON file or '-') instead of a profile: what the SSH collector sends an agent
   std::string plan_json;  // the same, inline
   std::uint64_t max_file_bytes = 32ull << 20;
+  std::string encoding = "json";
 };
 
 std::string read_all_stdin() {
@@ -327,7 +357,7 @@ int run_collect_command(const CollectArgs& a) {
   opt.host_name = a.name;
   opt.max_file_bytes = a.max_file_bytes;
   fa::Snapshot snap = fa::collect(plan, opt);
-  write_output(fa::to_json(snap), a.out);
+  write_output(a.encoding == "binary" ? fa::to_binary(snap) : fa::to_json(snap), a.out);
   if (a.out != "-")
     std::cerr << "collected " << snap.files.size() << " paths from " << snap.host << " into " << a.out << "\n";
   for (const auto& e : snap.errors) std::cerr << "warning: " << snap.host << ": " << e << "\n";
@@ -347,7 +377,8 @@ struct EvaluateArgs {
 int run_evaluate_command(const EvaluateArgs& a) {
   auto threshold = parse_threshold(a.fail_on);
   fa::ContentSet content = load_content(a.content);
-  auto snap = fa::snapshot_from_json(read_text_file(a.snapshot));
+  std::string data = read_text_file(a.snapshot);
+  auto snap = data.starts_with("FASNAP1\n") ? fa::snapshot_from_binary(data) : fa::snapshot_from_json(data);
   if (!snap) throw CliError{a.snapshot + ": " + snap.error().message};
   fa::ScanRequest req;
   fa::Target t;
@@ -572,6 +603,9 @@ int main(int argc, char** argv) {
   col_cmd->add_option("--plan", col.plan, "Collect this plan (JSON, '-': standard input) instead of a profile's");
   col_cmd->add_option("--plan-json", col.plan_json, "The plan itself, inline (what the SSH collector's agent path passes)");
   col_cmd->add_option("--max-file-bytes", col.max_file_bytes, "Cut file content beyond this many bytes")->capture_default_str();
+  col_cmd->add_option("--encoding", col.encoding, "Snapshot encoding: json, or binary (compact; what the agent path uses)")
+      ->check(CLI::IsMember({"json", "binary"}))
+      ->capture_default_str();
 
   EvaluateArgs ev;
   auto* ev_cmd = app.add_subcommand("evaluate", "Evaluate a saved snapshot (no access to the host needed)");

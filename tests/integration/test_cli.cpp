@@ -4,8 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "support/fixture_tree.hpp"
 #include "support/process.hpp"
@@ -149,6 +152,50 @@ TEST_CASE("collect then evaluate gives the same results as scan", "[cli]") {
     CHECK(x["result"] == y["result"]);
     CHECK(x["evidence"] == y["evidence"]);
   }
+}
+
+TEST_CASE("output to a pipe, a device or a symbolic link writes through it, never replaces it", "[cli][output]") {
+  // Renaming a finished report over its target is right for a regular file
+  // and a disaster for /dev/null: these must be written in place.
+  ft::FixtureTree good("ssh-pass");
+  ft::TempDir t;
+  namespace fs = std::filesystem;
+  auto fifo = t.path() / "pipe";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  std::string got;
+  std::thread reader([&] {
+    std::ifstream in(fifo, std::ios::binary);
+    got.assign(std::istreambuf_iterator<char>(in), {});
+  });
+  auto r = fa({"collect", "--root", good.root().string(), "--out", fifo.string(), "--encoding", "binary"});
+  reader.join();
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(fs::is_fifo(fs::symlink_status(fifo)));
+  CHECK(got.starts_with("FASNAP1\n"));
+  // and that binary snapshot evaluates like the JSON one
+  std::ofstream(t.path() / "snap.bin", std::ios::binary) << got;
+  auto ev = fa({"evaluate", (t.path() / "snap.bin").string(), "--format", "json", "--fail-on", "none"});
+  INFO(ev.err);
+  CHECK(ev.exit_code == 0);
+  CHECK(parse(ev)["hosts"][0]["results"].size() > 100);
+
+  std::ofstream(t.path() / "real.json") << "old";
+  fs::create_symlink("real.json", t.path() / "link.json");
+  r = fa({"scan", "--root", good.root().string(), "--no-db", "--format", "json", "--fail-on", "none", "--output",
+          (t.path() / "link.json").string()});
+  CHECK(r.exit_code == 0);
+  CHECK(fs::is_symlink(fs::symlink_status(t.path() / "link.json")));
+  std::ifstream in(t.path() / "real.json");
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  CHECK(text.starts_with("{"));
+  // a regular file is replaced whole, and no temporary file is left beside it
+  r = fa({"scan", "--root", good.root().string(), "--no-db", "--fail-on", "none", "--output", (t.path() / "real.json").string()});
+  CHECK(r.exit_code == 0);
+  int entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(t.path())) ++entries;
+  CHECK(entries == 4);  // pipe, snap.bin, real.json, link.json
+  CHECK(fs::is_character_file("/dev/null"));
 }
 
 TEST_CASE("bad input: clear messages, exit code 1, nothing half-written", "[cli][errors]") {

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "collect/ssh/collector.hpp"
 #include "fleetaudit/collect.hpp"
 #include "fleetaudit/store.hpp"
 #include "fleetaudit/version.hpp"
@@ -18,13 +19,14 @@ std::string utc_now_iso8601() { return util::utc_now(); }
 
 namespace {
 
-HostCollection collect_target(const Target& t, const Plan& plan, const CollectOptions& base, const SshOptions& ssh) {
+HostCollection collect_target(const Target& t, const Plan& plan, const CollectOptions& base, const SshOptions& ssh,
+                              const remote::ScriptCache& scripts) {
   switch (t.kind) {
     case Target::Kind::snapshot:
       return {t.snapshot ? *t.snapshot : Snapshot{}, "ok", {}};
     case Target::Kind::ssh:
       if (!t.host) return {Snapshot{}, "collection-error", "ssh target without a host"};
-      return collect_ssh(plan, *t.host, base, ssh);
+      return remote::collect_ssh_cached(scripts, *t.host, base, ssh);
     case Target::Kind::root_dir:
     case Target::Kind::local: {
       CollectOptions opt = base;
@@ -79,6 +81,7 @@ Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& req)
   }
   const double t0 = util::monotonic_seconds();
   const Plan plan = sel.plan();
+  const remote::ScriptCache scripts(plan, req.collect.max_file_bytes);
 
   const std::size_t n = req.targets.size();
   report.hosts.resize(n);
@@ -141,7 +144,7 @@ Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& req)
         hr.state_detail = "scan cancelled before this host was collected";
       } else {
         try {
-          HostCollection c = collect_target(t, plan, req.collect, req.ssh);
+          HostCollection c = collect_target(t, plan, req.collect, req.ssh, scripts);
           snap = std::move(c.snapshot);
           // Evaluate whatever arrived (facts that did not are errors in the
           // results); a host that sent nothing usable has no results.

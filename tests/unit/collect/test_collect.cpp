@@ -9,6 +9,7 @@
 
 #include <fstream>
 
+#include "collect/snapshot_binary.hpp"
 #include "support/content_helpers.hpp"
 
 using namespace fleetaudit;
@@ -21,6 +22,13 @@ void write(const fs::path& p, const std::string& text, unsigned mode = 0644) {
   fs::create_directories(p.parent_path());
   std::ofstream(p) << text;
   ::chmod(p.c_str(), mode);
+}
+
+bool to_json_equal_file(const FileFact& a, const FileFact& b) {
+  Snapshot x, y;
+  x.files[a.path] = a;
+  y.files[b.path] = b;
+  return to_json(x) == to_json(y);
 }
 
 Plan plan_of(std::initializer_list<std::pair<const char*, std::uint8_t>> items) {
@@ -203,6 +211,57 @@ TEST_CASE("snapshots round-trip through JSON, binary content included", "[collec
   CHECK(snapshot_from_json("not json").error().message.starts_with("snapshot is not valid JSON"));
   CHECK(snapshot_from_json("{\"format\":1,\"files\":{\"/x\":{\"type\":\"weird\"}}}").error().message ==
         "snapshot file /x: unknown type \"weird\"");
+}
+
+TEST_CASE("snapshots round-trip through the binary encoding, and a cut keeps every whole file", "[collect][binary]") {
+  ft::SnapshotBuilder b;
+  b.file("/etc/a", "text \xc3\xa9\n").file("/bin/x", std::string("\x7f" "ELF\x00\x01\xff", 7), 0755);
+  b.link("/etc/l", "/dev/null").missing("/etc/gone").unreadable("/etc/shadow").glob("/etc/*.conf", {"/etc/a.conf", "/etc/b.conf"});
+  b.file(std::string("/etc/odd\nname\x01", 14), std::string(300, 'x'));
+  b.snap.files["/etc/sysctl.d"].path = "/etc/sysctl.d";
+  b.snap.files["/etc/sysctl.d"].has_entries = true;
+  b.snap.files["/etc/sysctl.d"].entries = {"10-a.conf", "99-z.conf"};
+  b.snap.files["/etc/sysctl.d"].type = FileType::directory;
+  b.snap.errors.push_back("probe x: boom");
+  b.snap.host = "web-01";
+  b.snap.collected_at = "2026-11-21T22:08:05Z";
+  const std::string bin = to_binary(b.snap);
+  auto back = snapshot_from_binary(bin);
+  REQUIRE(back);
+  CHECK(to_json(*back) == to_json(b.snap));  // every field, through the reference encoding
+  CHECK(bin.size() < to_json(b.snap).size());
+
+  // Cut anywhere: never an error, never complete, only whole files, in order.
+  std::size_t last_files = 0;
+  for (std::size_t n = 0; n < bin.size(); ++n) {
+    auto r = detail::decode_snapshot_binary(std::string_view(bin).substr(0, n));
+    INFO("cut at " << n);
+    REQUIRE(r.error.empty());
+    REQUIRE_FALSE(r.complete);
+    CHECK(r.snapshot.files.size() >= last_files);
+    last_files = r.snapshot.files.size();
+    for (const auto& [path, f] : r.snapshot.files) CHECK(to_json_equal_file(f, *b.snap.file(path)));
+  }
+  CHECK_FALSE(snapshot_from_binary(bin.substr(0, bin.size() - 1)));
+  CHECK(snapshot_from_binary(bin + "x").error().message.find("after the end marker") != std::string::npos);
+  CHECK(snapshot_from_binary("{}").error().message.find("not a binary snapshot") != std::string::npos);
+
+  // Damage anywhere: a decode error, a cut or a different snapshot; never a crash.
+  std::uint32_t seed = 12345;
+  for (int round = 0; round < 3000; ++round) {
+    std::string d = bin;
+    for (int k = 0; k < 1 + round % 4; ++k) {
+      seed = seed * 1664525u + 1013904223u;
+      d[seed % d.size()] = static_cast<char>(seed >> 24);
+    }
+    auto r = detail::decode_snapshot_binary(d, 64);
+    for (const auto& [path, f] : r.snapshot.files) CHECK(f.content.size() <= 64);
+  }
+  // The content limit cuts and marks.
+  auto limited = detail::decode_snapshot_binary(bin, 10);
+  REQUIRE(limited.complete);
+  CHECK(limited.snapshot.file("/etc/odd\nname\x01")->content.size() == 10);
+  CHECK(limited.snapshot.file("/etc/odd\nname\x01")->truncated);
 }
 
 #include <sqlite3.h>

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "collect/ssh/collector.hpp"
 #include "collect/ssh/frames.hpp"
 #include "collect/ssh/script.hpp"
 #include "collect/ssh/transport.hpp"
@@ -14,6 +15,12 @@ namespace fleetaudit {
 
 HostCollection collect_ssh(const Plan& plan, const InventoryHost& host, const CollectOptions& options,
                            const SshOptions& ssh) {
+  remote::ScriptCache scripts(plan, options.max_file_bytes);
+  return remote::collect_ssh_cached(scripts, host, options, ssh);
+}
+
+HostCollection remote::collect_ssh_cached(const ScriptCache& scripts, const InventoryHost& host, const CollectOptions& options,
+                                          const SshOptions& ssh) {
   HostCollection out;
   out.snapshot.host = host.name;
   std::string user = host.user.empty() ? std::string() : host.user + "@";
@@ -24,11 +31,8 @@ HostCollection collect_ssh(const Plan& plan, const InventoryHost& host, const Co
     agent = it->second;
   if (agent == "none") agent.clear();
 
-  remote::ScriptOptions so;
-  so.boundary = remote::random_boundary();
-  so.max_file_bytes = options.max_file_bytes;
-  so.agent_path = agent;
-  const std::string script = remote::make_script(plan, so);
+  const std::string boundary = remote::random_boundary();
+  const std::string script = scripts.script(boundary, agent);
   // sudo for this host: --sudo, or the inventory says so (fleetaudit_sudo, or
   // Ansible's become when its method is sudo).
   auto var = [&](const char* k) {
@@ -72,7 +76,7 @@ HostCollection collect_ssh(const Plan& plan, const InventoryHost& host, const Co
 
   remote::FrameLimits limits;
   limits.max_file_bytes = options.max_file_bytes;
-  remote::FrameResult frames = remote::parse_frames(run.out, so.boundary, limits);
+  remote::FrameResult frames = remote::parse_frames(run.out, boundary, limits);
   std::string collector = out.snapshot.collector;
   out.snapshot.files = std::move(frames.snapshot.files);
   out.snapshot.globs = std::move(frames.snapshot.globs);

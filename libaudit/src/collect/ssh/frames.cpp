@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "collect/redact.hpp"
+#include "collect/snapshot_binary.hpp"
 #include "util/strings.hpp"
 
 namespace fleetaudit::remote {
@@ -156,17 +157,24 @@ class Reader {
     return v;
   }
 
+  // The agent's binary snapshot (collect --encoding binary). A cut stream
+  // keeps every whole file that arrived; the file limit and the redaction of
+  // secrets apply as on the shell path (the scanner does not rely on the host).
   void agent() {
     out_.agent = true;
-    auto snap = snapshot_from_json(d_.substr(pos_));
-    if (!snap) {
-      fail("agent output: " + snap.error().message);
+    const std::size_t start = pos_;
+    detail::BinaryDecode r = detail::decode_snapshot_binary(d_.substr(pos_), limits_.max_file_bytes);
+    pos_ = d_.size();
+    out_.snapshot = std::move(r.snapshot);
+    for (auto& [path, f] : out_.snapshot.files) {
+      if (f.has_content && hostfs::redact_secrets(path, f.content)) f.redacted = true;
+    }
+    out_.records = out_.snapshot.files.size() + out_.snapshot.globs.size();
+    if (!r.error.empty()) {
+      out_.error = "agent output: byte " + std::to_string(start) + " + " + r.error;
       return;
     }
-    out_.snapshot = std::move(*snap);
-    out_.complete = true;
-    out_.records = 1;
-    pos_ = d_.size();
+    out_.complete = r.complete;
   }
 
   void glob() {

@@ -195,7 +195,7 @@ std::string make_script(const Plan& plan, const ScriptOptions& opt) {
     // pipe and a process).
     s += "if [ -x " + sh_quote(opt.agent_path) + " ] && [ ! -d " + sh_quote(opt.agent_path) + " ]; then\n";
     s += "  printf '%s A\\n' \"$B\"\n";
-    s += "  exec " + sh_quote(opt.agent_path) + " collect --out - --max-file-bytes " + std::to_string(opt.max_file_bytes) +
+    s += "  exec " + sh_quote(opt.agent_path) + " collect --out - --encoding binary --max-file-bytes " + std::to_string(opt.max_file_bytes) +
          " --plan-json " + sh_quote(to_json(plan)) + "\nfi\n";
   }
   s += kPrelude;
@@ -251,6 +251,37 @@ std::string make_script(const Plan& plan, const ScriptOptions& opt) {
   }
   s += "printf '%s Z\\n' \"$B\"\n";
   return s;
+}
+
+std::string ScriptCache::script(std::string_view boundary, const std::string& agent_path) const {
+  const Parts* parts = nullptr;
+  {
+    std::lock_guard lock(mu_);
+    auto it = by_agent_.find(agent_path);
+    if (it == by_agent_.end()) {
+      // A placeholder of the boundary's alphabet that the script cannot
+      // otherwise contain: it is split out at its one occurrence.
+      ScriptOptions opt;
+      opt.boundary = random_boundary() + random_boundary();
+      opt.max_file_bytes = max_file_bytes_;
+      opt.agent_path = agent_path;
+      std::string whole = make_script(plan_, opt);
+      std::string quoted = sh_quote(opt.boundary);
+      std::size_t at = whole.find(quoted);
+      Parts p;
+      p.head = whole.substr(0, at);
+      p.tail = whole.substr(at + quoted.size());
+      it = by_agent_.emplace(agent_path, std::move(p)).first;
+    }
+    parts = &it->second;  // std::map: stable while the cache lives
+  }
+  std::string quoted = sh_quote(boundary);
+  std::string out;
+  out.reserve(parts->head.size() + quoted.size() + parts->tail.size());
+  out += parts->head;
+  out += quoted;
+  out += parts->tail;
+  return out;
 }
 
 }  // namespace fleetaudit::remote

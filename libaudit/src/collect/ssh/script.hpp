@@ -10,6 +10,8 @@
 // per run.
 
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -37,5 +39,26 @@ std::string random_boundary();
 
 /// The whole script for a plan.
 std::string make_script(const Plan& plan, const ScriptOptions& options);
+
+/// Scripts for one plan, made once per agent path and reused for every host
+/// with its own boundary (the boundary is one assignment near the top, so a
+/// host's script is a copy with that value put in). Thread-safe.
+class ScriptCache {
+ public:
+  ScriptCache(const Plan& plan, std::uint64_t max_file_bytes) : plan_(plan), max_file_bytes_(max_file_bytes) {}
+  const Plan& plan() const noexcept { return plan_; }
+  std::uint64_t max_file_bytes() const noexcept { return max_file_bytes_; }
+  /// make_script(plan, {boundary, max_file_bytes, agent_path}), from the cache.
+  std::string script(std::string_view boundary, const std::string& agent_path) const;
+
+ private:
+  struct Parts {
+    std::string head, tail;  // the script is head + sh_quote(boundary) + tail
+  };
+  const Plan& plan_;
+  std::uint64_t max_file_bytes_;
+  mutable std::mutex mu_;
+  mutable std::map<std::string, Parts, std::less<>> by_agent_;
+};
 
 }  // namespace fleetaudit::remote
