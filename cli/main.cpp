@@ -628,7 +628,13 @@ int main(int argc, char** argv) {
   auto* show_cmd = checks_cmd->add_subcommand("show", "Show one check in full");
   show_cmd->add_option("id", show_id, "Check id")->required();
   auto* validate_cmd = checks_cmd->add_subcommand("validate", "Validate content: schema, rules, regexes, ids, profiles");
-  for (auto* sub : {list_cmd, show_cmd, validate_cmd}) sub->fallthrough();
+  int plan_level = 0;
+  std::string plan_profile = kDefaultProfile;
+  auto* plan_cmd = checks_cmd->add_subcommand(
+      "plan", "Print the collection plan (JSON) of a profile: what fleetaudit-agent collect --plan takes");
+  plan_cmd->add_option("--profile", plan_profile, "Profile id, or 'all'")->capture_default_str();
+  plan_cmd->add_option("--level", plan_level, "Profile level (0: every level)");
+  for (auto* sub : {list_cmd, show_cmd, validate_cmd, plan_cmd}) sub->fallthrough();
   validate_cmd->add_option("files", validate_files, "Validate these files only (default: the whole content directory)");
 
   std::string history_db, history_format = "table";
@@ -659,6 +665,13 @@ int main(int argc, char** argv) {
     if (*list_cmd) return run_checks_list(checks_content, checks_profile, checks_format);
     if (*show_cmd) return run_checks_show(checks_content, show_id);
     if (*validate_cmd) return run_checks_validate(checks_content, validate_files);
+    if (*plan_cmd) {
+      fa::ContentSet content = load_content(checks_content);
+      auto sel = plan_profile == "all" ? fa::Expected<fa::Selection>(content.select_all()) : content.select(plan_profile, plan_level);
+      if (!sel) throw CliError{sel.error().message};
+      std::cout << fa::to_json(sel->plan()) << "\n";
+      return kExitOk;
+    }
     if (*history_cmd) return run_history(history_db, history_limit, history_format);
   } catch (const CliError& e) {
     std::cerr << "fleetaudit: " << e.message << "\n";

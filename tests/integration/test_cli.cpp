@@ -198,6 +198,35 @@ TEST_CASE("output to a pipe, a device or a symbolic link writes through it, neve
   CHECK(fs::is_character_file("/dev/null"));
 }
 
+#ifdef FLEETAUDIT_AGENT
+TEST_CASE("checks plan feeds fleetaudit-agent, whose binary snapshot evaluates like a scan", "[cli][agent]") {
+  ft::FixtureTree bad("ssh-fail");
+  ft::TempDir t;
+  auto plan = fa({"checks", "plan"});
+  REQUIRE(plan.exit_code == 0);
+  json p = parse(plan);
+  CHECK(p["items"].contains("/etc/ssh/sshd_config"));
+  std::ofstream(t.path() / "plan.json") << plan.out;
+  auto agent = ft::run_process({FLEETAUDIT_AGENT, "collect", "--plan", (t.path() / "plan.json").string(), "--out", "-", "--encoding",
+                                "binary", "--root", bad.root().string()});
+  INFO(agent.err);
+  REQUIRE(agent.exit_code == 0);
+  REQUIRE(agent.out.starts_with("FASNAP1\n"));
+  std::ofstream(t.path() / "snap.bin", std::ios::binary) << agent.out;
+  auto ev = fa({"evaluate", (t.path() / "snap.bin").string(), "--format", "json", "--fail-on", "none"});
+  auto sc = fa({"scan", "--root", bad.root().string(), "--no-db", "--format", "json", "--fail-on", "none"});
+  json a = parse(ev), b = parse(sc);
+  REQUIRE(a["hosts"][0]["results"].size() == b["hosts"][0]["results"].size());
+  for (std::size_t i = 0; i < a["hosts"][0]["results"].size(); ++i) {
+    INFO(a["hosts"][0]["results"][i]["check"]);
+    CHECK(a["hosts"][0]["results"][i]["result"] == b["hosts"][0]["results"][i]["result"]);
+    CHECK(a["hosts"][0]["results"][i]["evidence"] == b["hosts"][0]["results"][i]["evidence"]);
+  }
+  auto usage = ft::run_process({FLEETAUDIT_AGENT, "collect", "--plan-json", "{}", "--out", "-", "--encoding", "xml"});
+  CHECK(usage.exit_code != 0);
+}
+#endif
+
 TEST_CASE("bad input: clear messages, exit code 1, nothing half-written", "[cli][errors]") {
   ft::TempDir t;
   auto r = fa({"scan", "--profile", "nope", "--no-db"});

@@ -259,8 +259,7 @@ struct StoreWriter {
                         " not_applicable, manual, fail_info, fail_low, fail_medium, fail_high, fail_critical, score)"
                         " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     sql::Statement snap(db, "INSERT INTO snapshots(host_id, format, encoding, data) VALUES(?,?,?,?)");
-    sql::Statement res(db, "INSERT INTO results(host_id, idx, result, evidence) VALUES(?,?,?,?)");
-    if (!host.ok() || !snap.ok() || !res.ok()) return fail(impl.err("prepare host inserts"));
+    if (!host.ok() || !snap.ok()) return fail(impl.err("prepare host inserts"));
     host.bind(1, scan_id).bind(2, static_cast<std::int64_t>(position)).bind(3, h.host).bind(4, h.state).bind(5, h.state_detail)
         .bind(6, h.collector).bind(7, h.collected_at)
         .bind(8, h.summary.pass).bind(9, h.summary.fail).bind(10, h.summary.error).bind(11, h.summary.not_applicable)
@@ -289,11 +288,35 @@ struct StoreWriter {
       }
       impl.checks_written.insert(scan_id);
     }
-    for (std::size_t k = 0; k < h.results.size(); ++k) {
-      const CheckResult& r = h.results[k];
-      res.reset();
-      res.bind(1, host_id).bind(2, static_cast<std::int64_t>(k)).bind(3, static_cast<int>(r.result)).bind_static(4, r.evidence);
-      if (res.step() != SQLITE_DONE) return fail(impl.err("cannot save results of " + h.host));
+    // Rows go in batches of kBatch per statement: one step per batch
+    // instead of one per result (a host has hundreds).
+    constexpr std::size_t kBatch = 64;
+    auto insert_rows = [&](sql::Statement& st, std::size_t first, std::size_t n) {
+      st.reset();
+      for (std::size_t j = 0; j < n; ++j) {
+        const CheckResult& r = h.results[first + j];
+        const int p = static_cast<int>(j) * 4;
+        st.bind(p + 1, host_id).bind(p + 2, static_cast<std::int64_t>(first + j)).bind(p + 3, static_cast<int>(r.result))
+            .bind_static(p + 4, r.evidence);
+      }
+      return st.step() == SQLITE_DONE;
+    };
+    auto rows_sql = [](std::size_t n) {
+      std::string q = "INSERT INTO results(host_id, idx, result, evidence) VALUES(?,?,?,?)";
+      for (std::size_t j = 1; j < n; ++j) q += ",(?,?,?,?)";
+      return q;
+    };
+    std::size_t k = 0;
+    if (h.results.size() >= kBatch) {
+      sql::Statement batch(db, rows_sql(kBatch));
+      if (!batch.ok()) return fail(impl.err("prepare result inserts"));
+      for (; k + kBatch <= h.results.size(); k += kBatch)
+        if (!insert_rows(batch, k, kBatch)) return fail(impl.err("cannot save results of " + h.host));
+    }
+    if (k < h.results.size()) {
+      sql::Statement rest(db, rows_sql(h.results.size() - k));
+      if (!rest.ok()) return fail(impl.err("prepare result inserts"));
+      if (!insert_rows(rest, k, h.results.size() - k)) return fail(impl.err("cannot save results of " + h.host));
     }
     return {};
   }
