@@ -24,6 +24,7 @@ std::string_view to_string(ResultKind r) noexcept {
     case ResultKind::error: return "error";
     case ResultKind::not_applicable: return "not-applicable";
     case ResultKind::manual: return "manual";
+    case ResultKind::waived: return "waived";
   }
   return "unknown";
 }
@@ -36,7 +37,8 @@ std::optional<Severity> parse_severity(std::string_view s) noexcept {
 }
 
 std::optional<ResultKind> parse_result_kind(std::string_view s) noexcept {
-  for (auto v : {ResultKind::pass, ResultKind::fail, ResultKind::error, ResultKind::not_applicable, ResultKind::manual}) {
+  for (auto v : {ResultKind::pass, ResultKind::fail, ResultKind::error, ResultKind::not_applicable, ResultKind::manual,
+                 ResultKind::waived}) {
     if (to_string(v) == s) return v;
   }
   return std::nullopt;

@@ -54,6 +54,9 @@ struct Check {
   SourceLocation defined_at;
   std::shared_ptr<const detail::Rule> rule;
   std::shared_ptr<const detail::Applicability> applies;  ///< may be null: always applies
+  /// Empty: the check examines the host. Otherwise a subject kind
+  /// ("docker-container"): the check is evaluated once per subject.
+  std::string subject;
 
   /// The facts this check needs from a host.
   Plan plan() const;

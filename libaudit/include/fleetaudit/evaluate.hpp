@@ -22,15 +22,22 @@ struct CheckResult {
   ResultKind result = ResultKind::error;
   std::string evidence;  ///< what was seen and where ("/etc/ssh/sshd_config:32: PermitRootLogin yes")
   const Check* check = nullptr;  ///< the check's content (null for manual entries)
+  /// Empty: the host itself. Otherwise what on the host this result is about
+  /// ("web-1 (3f2a9c4b1d0e)": a container, a workload's container ...).
+  std::string subject;
+  /// Position of the check in the selection: a check with subjects has
+  /// several results with the same item.
+  std::uint32_t item = 0;
 };
 
 /// Result counts and the severity-weighted score.
 struct Summary {
   int pass = 0, fail = 0, error = 0, not_applicable = 0, manual = 0;
+  int waived = 0;  ///< failures accepted by a waiver: not in the score
   int fail_by_severity[5] = {0, 0, 0, 0, 0};  ///< indexed by Severity
   /// 100 x weighted passes / weighted (passes + failures + errors); 100 when nothing counted.
   double score = 100.0;
-  int total() const noexcept { return pass + fail + error + not_applicable + manual; }
+  int total() const noexcept { return pass + fail + error + not_applicable + manual + waived; }
 };
 
 Summary summarize(const std::vector<CheckResult>& results);
@@ -42,6 +49,7 @@ struct HostReport {
   std::string state_detail;  ///< why, when not ok
   std::string collector;     ///< how it was collected ("local", "ssh:user@host:22", "agent:...")
   std::string collected_at;  ///< UTC ISO 8601
+  std::vector<std::string> tags;     ///< the host's role tags (from its snapshot)
   std::vector<CheckResult> results;  ///< in profile order (or check id order)
   Summary summary;
 };

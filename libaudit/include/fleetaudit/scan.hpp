@@ -34,6 +34,9 @@ struct Target {
   std::filesystem::path root;  ///< for root_dir
   std::optional<Snapshot> snapshot;  ///< for snapshot
   std::optional<InventoryHost> host;  ///< for ssh
+  /// Role tags (hypervisor, container-host, k8s-node, edge ...) for checks
+  /// that apply by role. An inventory host's own tags are used when empty.
+  std::vector<std::string> tags;
 };
 
 /// What the scan was, for reports and the store.

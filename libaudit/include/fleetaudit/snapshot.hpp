@@ -59,6 +59,9 @@ struct Snapshot {
   std::map<std::string, FileFact, std::less<>> files;                 ///< by host path
   std::map<std::string, std::vector<std::string>, std::less<>> globs;  ///< pattern -> sorted matches
   std::vector<std::string> errors;  ///< collection-level problems ("probe X: ...")
+  /// The host's role tags (hypervisor, container-host, k8s-node, edge ...):
+  /// from the inventory, or given for a local scan. Checks can apply by role.
+  std::vector<std::string> tags;
 
   /// The fact for a path, or nullptr when the plan did not ask for it.
   const FileFact* file(std::string_view path) const;

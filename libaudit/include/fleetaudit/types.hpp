@@ -16,7 +16,8 @@ enum class ResultKind {
   fail,            ///< the rule does not hold
   error,           ///< a fact could not be collected or read: never a silent pass
   not_applicable,  ///< the check does not apply to this subject
-  manual           ///< the profile marks this recommendation as needing a person
+  manual,          ///< the profile marks this recommendation as needing a person
+  waived           ///< a failure accepted by a waiver until its expiry date (see waivers.hpp)
 };
 
 std::string_view to_string(Severity s) noexcept;

@@ -6,6 +6,7 @@
 //   { 'F' path type error flags link_target mode uid gid size content content_error n entries... }*
 //   { 'G' pattern n matches... }*
 //   { 'E' message }*
+//   { 'T' tag }*
 //   "\nFASNAP1-END\n"
 //
 // Strings are a LEB128 length and the bytes; numbers are LEB128. flags:
@@ -73,6 +74,8 @@ class Decoder {
           s.globs.insert_or_assign(std::move(pattern), std::move(matches));
         } else if (tag == 'E') {
           s.errors.push_back(str());
+        } else if (tag == 'T') {
+          s.tags.push_back(str());
         } else if (tag == '\n' && kEnd.starts_with(d_.substr(start))) {
           return;  // cut inside the end marker
         } else {
@@ -205,6 +208,10 @@ std::string to_binary(const Snapshot& s) {
   for (const auto& e : s.errors) {
     out += 'E';
     put_str(out, e);
+  }
+  for (const auto& t : s.tags) {
+    out += 'T';
+    put_str(out, t);
   }
   out += kEnd;
   return out;

@@ -154,6 +154,11 @@ std::string to_json(const Snapshot& s) {
   w.key("errors").begin_array();
   for (const auto& e : s.errors) w.value(e);
   w.end_array();
+  if (!s.tags.empty()) {
+    w.key("tags").begin_array();
+    for (const auto& t : s.tags) w.value(t);
+    w.end_array();
+  }
   w.end_object();
   return out;
 }
@@ -243,6 +248,7 @@ Expected<Snapshot> snapshot_from_json(std::string_view text) {
         s.globs.emplace(pattern, matches.get<std::vector<std::string>>());
     }
     if (j.contains("errors")) s.errors = j.at("errors").get<std::vector<std::string>>();
+    if (j.contains("tags")) s.tags = j.at("tags").get<std::vector<std::string>>();
     return s;
   } catch (const json::exception& e) {
     return fail(std::string("snapshot JSON has the wrong shape: ") + e.what());

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "content/rule.hpp"
+#include "eval/subjects.hpp"
 #include "content/yaml_reader.hpp"
 #include "fleetaudit/content.hpp"
 #include "fleetaudit/version_compare.hpp"
@@ -45,7 +46,7 @@ namespace {
 const std::vector<std::string> kRuleKinds{"all",      "any",          "none",      "file",    "file_content",
                                           "sshd_config", "login_defs", "config_value", "sysctl", "modprobe",
                                           "mount",    "pam",          "os_release", "package", "service",
-                                          "accounts"};
+                                          "accounts", "doc"};
 
 const std::vector<std::string> kAccountProperties{
     "uid0_only_root",       "gid0_only_root_user",  "gid0_only_root_group", "passwords_shadowed",
@@ -135,6 +136,7 @@ class RuleParser {
     else if (kind == "package") r.node = package(m);
     else if (kind == "service") r.node = service(m);
     else if (kind == "accounts") r.node = accounts(m);
+    else if (kind == "doc") r.node = doc(m);
     else {
       std::string msg = "unknown rule kind '" + kind + "'";
       if (auto s = suggest(kind, kRuleKinds)) msg += " (did you mean '" + *s + "'?)";
@@ -499,6 +501,50 @@ class RuleParser {
     return r;
   }
 
+  DocRule doc(MapReader& m) {
+    DocRule r;
+    if (auto f = opt_string(m, "file")) {
+      r.file = *f;
+      absolute_path(m.get("file"), r.file);
+      if (is_glob(r.file)) ctx_.error(m.get("file"), "'file' must be one file, not a pattern");
+      auto fmt = parse::doc_format_for(r.file);
+      if (auto given = opt_string(m, "format")) {
+        fmt = parse::parse_doc_format(*given);
+        if (!fmt) ctx_.error(m.get("format"), "'format' must be json, yaml or toml");
+      } else if (!fmt) {
+        ctx_.error(m.get("file"), "cannot tell the format of '" + r.file + "' from its name: add 'format: json|yaml|toml'");
+      }
+      if (fmt) r.format = *fmt;
+    } else if (m.has("format")) {
+      ctx_.error(m.get("format"), "'format' needs 'file' (a subject's document is already parsed)");
+    }
+    yaml::Node pn = m.require("path");
+    if (pn.IsDefined()) {
+      std::vector<std::string> texts;
+      if (pn.IsSequence()) texts = ctx_.string_list(pn, "path").value_or(std::vector<std::string>{});
+      else if (auto s1 = ctx_.string(pn, "path")) texts.push_back(*s1);
+      if (pn.IsSequence() && texts.empty()) ctx_.error(pn, "'path' must not be an empty list");
+      for (const auto& t : texts) {
+        auto dp = parse::parse_doc_path(t);
+        if (!dp) ctx_.error(pn, dp.error().message);
+        else r.paths.push_back(std::move(*dp));
+      }
+    }
+    if (auto e = opt_string(m, "each")) {
+      if (*e == "all") r.each = DocRule::Each::all;
+      else if (*e == "any") r.each = DocRule::Each::any;
+      else if (*e == "none") r.each = DocRule::Each::none;
+      else ctx_.error(m.get("each"), "'each' must be all, any or none");
+    }
+    r.absent = opt_bool(m, "absent", false);
+    r.default_value = opt_string(m, "default");
+    r.test = value_test(m, !r.absent);
+    r.missing = missing(m, r.absent ? Missing::pass : Missing::fail);
+    if (r.absent && !r.test.empty()) ctx_.error(m.node(), "'absent: true' cannot be combined with a value test");
+    if (r.absent && r.default_value) ctx_.error(m.get("default"), "'absent: true' cannot be combined with 'default'");
+    return r;
+  }
+
   YamlContext& ctx_;
 };
 
@@ -511,6 +557,7 @@ std::optional<std::shared_ptr<const Applicability>> parse_applies(YamlContext& c
     if (!n.IsDefined()) return std::vector<std::string>{};
     return ctx.string_list(n, key).value_or(std::vector<std::string>{});
   };
+  a->roles = list("role");
   a->os = list("os");
   a->os_versions = list("os_version");
   a->packages = list("package");
@@ -574,12 +621,32 @@ struct ContentLoader {
     else load_checks(ctx, root, path.stem().string());
   }
 
+  static bool uses_subject_document(const Rule& r) {
+    if (const auto* d = std::get_if<DocRule>(&r.node)) return d->file.empty();
+    if (const auto* c = std::get_if<Combinator>(&r.node))
+      return std::any_of(c->children.begin(), c->children.end(), [](const Rule& k) { return uses_subject_document(k); });
+    return false;
+  }
+
+  std::string subject_kind(YamlContext& ctx, const yaml::Node& n) {
+    auto s = ctx.string(n, "subject");
+    if (!s) return {};
+    if (!find_subject_kind(*s)) {
+      std::string msg = "unknown subject kind '" + *s + "' (one of: " + util::join(subject_kind_names(), ", ") + ")";
+      ctx.error(n, msg);
+      return {};
+    }
+    return *s;
+  }
+
   void load_checks(YamlContext& ctx, const yaml::Node& root, const std::string& area) {
     MapReader top(ctx, root, "check file");
     std::shared_ptr<const Applicability> file_applies;
     if (yaml::Node a = top.get("applies"); a.IsDefined()) {
       if (auto p = parse_applies(ctx, a)) file_applies = *p;
     }
+    std::string file_subject;
+    if (yaml::Node n = top.get("subject"); n.IsDefined()) file_subject = subject_kind(ctx, n);
     yaml::Node list = top.require("checks");
     top.finish();
     if (!list.IsDefined()) return;
@@ -588,13 +655,13 @@ struct ContentLoader {
       return;
     }
     for (const auto& node : list.items()) {
-      auto c = load_check(ctx, node, area, file_applies);
+      auto c = load_check(ctx, node, area, file_applies, file_subject);
       if (c) content.checks_.push_back(std::move(*c));
     }
   }
 
   std::optional<Check> load_check(YamlContext& ctx, const yaml::Node& node, const std::string& area,
-                                  const std::shared_ptr<const Applicability>& file_applies) {
+                                  const std::shared_ptr<const Applicability>& file_applies, const std::string& file_subject) {
     std::size_t before = ctx.error_count();
     MapReader m(ctx, node, "check");
     if (!m.ok()) return std::nullopt;
@@ -621,6 +688,8 @@ struct ContentLoader {
       if (!sev) ctx.error(n, "'severity' must be info, low, medium, high or critical");
       else c.severity = *sev;
     }
+    c.subject = file_subject;
+    if (yaml::Node n = m.get("subject"); n.IsDefined()) c.subject = subject_kind(ctx, n);
     c.applies = file_applies;
     if (yaml::Node n = m.get("applies"); n.IsDefined()) {
       if (auto a = parse_applies(ctx, n)) {
@@ -630,6 +699,7 @@ struct ContentLoader {
           auto add = [](std::vector<std::string>& dst, const std::vector<std::string>& src) {
             if (dst.empty()) dst = src;
           };
+          add(merged->roles, file_applies->roles);
           add(merged->os, file_applies->os);
           add(merged->os_versions, file_applies->os_versions);
           add(merged->packages, file_applies->packages);
@@ -645,6 +715,8 @@ struct ContentLoader {
       if (auto r = rp.rule(n)) c.rule = std::make_shared<const Rule>(std::move(*r));
     }
     if (yaml::Node n = m.get("refs"); n.IsDefined()) load_refs(ctx, n, c.refs);
+    if (c.rule && c.subject.empty() && uses_subject_document(*c.rule))
+      ctx.error(m.get("rule"), "a 'doc' rule without 'file' reads a subject's document: give the check a 'subject'");
     m.finish();
     if (!c.id.empty()) {
       auto [it, inserted] = check_ids.emplace(c.id, c.defined_at);
@@ -945,6 +1017,8 @@ Plan Check::plan() const {
   Plan p;
   if (rule) add_to_plan(*rule, p);
   if (applies) add_to_plan(*applies, p);
+  if (!subject.empty())
+    if (const SubjectKind* k = find_subject_kind(subject)) k->plan(p);
   return p;
 }
 

@@ -128,6 +128,9 @@ struct Planner {
     plan.add(paths::kGroup, kPlanContent);
     if (r.property == "system_accounts_no_login") plan.add(paths::kLoginDefs, kPlanContent);
   }
+  void operator()(const DocRule& r) const {
+    if (!r.file.empty()) plan.add(r.file, kPlanContent);  // a subject's document comes with its kind's plan
+  }
 };
 
 std::string quoted_list(const std::vector<std::string>& v) { return "[" + util::join(v, ", ") + "]"; }
@@ -199,6 +202,16 @@ struct Describer {
     std::string s = "accounts: " + r.property;
     if (!r.field.empty()) s += " " + r.field + " " + r.test.describe();
     if (!r.exempt.empty()) s += " (except " + util::join(r.exempt, ", ") + ")";
+    line(s);
+  }
+  void operator()(const DocRule& r) const {
+    std::vector<std::string> ps;
+    for (const auto& p : r.paths) ps.push_back(parse::to_string(p));
+    std::string s = (r.file.empty() ? std::string("subject") : r.file) + " " + util::join(ps, " | ");
+    if (r.each != DocRule::Each::all) s += r.each == DocRule::Each::any ? " (any element)" : " (no element)";
+    if (r.absent) s += " is absent";
+    else s += " " + r.test.describe();
+    if (r.default_value) s += " (default " + *r.default_value + ")";
     line(s);
   }
 };

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fleetaudit/content.hpp"
+#include "parse/document.hpp"
 #include "parse/keyvalue.hpp"
 #include "util/regex.hpp"
 
@@ -151,14 +152,30 @@ struct AccountsRule {
   std::vector<std::string> exempt;  // account names left out
 };
 
+/// A value in a structured document: a host file (JSON, YAML, TOML) or, in
+/// a check with a `subject`, the subject's own document (a container's
+/// configuration, a workload's pod spec ...).
+struct DocRule {
+  enum class Each { all, any, none };
+  std::string file;                          // empty: the subject's document
+  parse::DocFormat format = parse::DocFormat::json;
+  std::vector<parse::DocPath> paths;         // the first that leads anywhere is used
+  Each each = Each::all;                     // how the matches of a [*] path must test
+  ValueTest test;
+  bool absent = false;                       // the path must lead nowhere
+  Missing missing = Missing::fail;           // the path leads nowhere (or the file is missing)
+  std::optional<std::string> default_value;  // ... then test this instead
+};
+
 struct Rule {
   SourceLocation where;
   std::variant<Combinator, FileRule, ContentRule, SshdRule, LoginDefsRule, ConfigValueRule, SysctlRule,
-               ModprobeRule, MountRule, PamRule, OsReleaseRule, PackageRule, ServiceRule, AccountsRule>
+               ModprobeRule, MountRule, PamRule, OsReleaseRule, PackageRule, ServiceRule, AccountsRule, DocRule>
       node;
 };
 
 struct Applicability {
+  std::vector<std::string> roles;        // host role tags (inventory tags), any of
   std::vector<std::string> os;           // os-release ID or ID_LIKE, any of
   std::vector<std::string> os_versions;  // VERSION_ID, any of
   std::vector<std::string> packages;     // any installed

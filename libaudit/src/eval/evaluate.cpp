@@ -8,6 +8,8 @@
 
 #include "content/rule.hpp"
 #include "eval/facts.hpp"
+#include "eval/subjects.hpp"
+#include "parse/document.hpp"
 #include "fleetaudit/version_compare.hpp"
 #include "util/strings.hpp"
 
@@ -75,7 +77,7 @@ void add_limited(Outcome& o, const std::vector<std::string>& items) {
 
 class Evaluator {
  public:
-  explicit Evaluator(HostFacts::Cache& c) : c_(c) {}
+  explicit Evaluator(HostFacts::Cache& c, const Subject* subject = nullptr) : c_(c), subject_(subject) {}
 
   Outcome eval(const detail::Rule& r) { return std::visit([this](const auto& node) { return (*this)(node); }, r.node); }
 
@@ -827,10 +829,96 @@ class Evaluator {
     return out;
   }
 
+  Outcome operator()(const detail::DocRule& r) {
+    using Each = detail::DocRule::Each;
+    const nlohmann::json* doc = nullptr;
+    std::string prefix;  // evidence names the file; a subject's results already name the subject
+    if (r.file.empty()) {
+      if (!subject_) return Outcome::error("this rule reads a subject's document, and the check has no subject");
+      doc = &subject_->doc;
+    } else {
+      const auto& d = c_.document(r.file, r.format);
+      if (!d.available) {
+        if (c_.source.text(r.file).status == parse::FileText::Status::missing)
+          return missing_outcome(r.missing, r.file + " does not exist");
+        return Outcome::error(d.problem);
+      }
+      doc = &d.value;
+      prefix = r.file + ": ";
+    }
+    std::vector<parse::DocMatch> matches;
+    for (const auto& p : r.paths) {
+      matches = parse::resolve(*doc, p);
+      if (!matches.empty()) break;
+    }
+    auto path_text = [&] {
+      std::vector<std::string> ps;
+      for (const auto& p : r.paths) ps.push_back(parse::to_string(p));
+      return util::join(ps, " or ");
+    };
+    if (matches.empty()) {
+      if (r.default_value) {
+        std::string why = r.test.check(*r.default_value);
+        std::string text = prefix + path_text() + " is not set (default " + *r.default_value + ")";
+        return why.empty() ? Outcome::pass(text) : Outcome::fail(text + " (" + why + ")");
+      }
+      return missing_outcome(r.missing, prefix + path_text() + " is not set");
+    }
+    auto shown = [&](const parse::DocMatch& m) {
+      std::string t = parse::doc_text(*m.value);
+      if (t.size() > 200) t = t.substr(0, 200) + "...";
+      return prefix + m.where + " = " + t;
+    };
+    if (r.absent) {
+      Outcome o = Outcome::fail("");
+      o.evidence.clear();
+      EvidenceList ev;
+      for (const auto& m : matches) ev.add([&] { return shown(m) + " (expected it to be absent)"; });
+      ev.into(o);
+      return o;
+    }
+    EvidenceList good, bad;
+    for (const auto& m : matches) {
+      std::string why = r.test.check(parse::doc_text(*m.value));
+      if (why.empty()) good.add([&] { return shown(m); });
+      else bad.add([&] { return shown(m) + " (" + why + ")"; });
+    }
+    Outcome o;
+    switch (r.each) {
+      case Each::all:
+        o.kind = bad.total ? ResultKind::fail : ResultKind::pass;
+        (bad.total ? bad : good).into(o);
+        break;
+      case Each::any:
+        o.kind = good.total ? ResultKind::pass : ResultKind::fail;
+        (good.total ? good : bad).into(o);
+        break;
+      case Each::none:
+        o.kind = good.total ? ResultKind::fail : ResultKind::pass;
+        if (good.total) {
+          for (auto& item : good.items) item += " (no element may match " + r.test.describe() + ")";
+          good.into(o);
+        } else {
+          bad.into(o);
+        }
+        break;
+    }
+    return o;
+  }
+
   HostFacts::Cache& c_;
+  const Subject* subject_;
 };
 
 Outcome applicability(HostFacts::Cache& c, const detail::Applicability& a) {
+  if (!a.roles.empty()) {
+    const auto& tags = c.snap.tags;
+    bool hit = std::any_of(a.roles.begin(), a.roles.end(),
+                           [&](const std::string& r) { return std::find(tags.begin(), tags.end(), r) != tags.end(); });
+    if (!hit)
+      return Outcome::na("host roles are " + (tags.empty() ? std::string("none") : util::join(tags, ", ")) + ", check applies to " +
+                         util::join(a.roles, ", "));
+  }
   if (!a.os.empty() || !a.os_versions.empty()) {
     const auto& os = c.os_identity();
     if (!os.available) return Outcome::error("cannot tell the operating system: " + os.problem);
@@ -869,30 +957,83 @@ HostFacts::HostFacts(const Snapshot& snapshot) : snapshot_(&snapshot), cache_(st
 HostFacts::~HostFacts() = default;
 const Snapshot& HostFacts::snapshot() const noexcept { return *snapshot_; }
 
-CheckResult evaluate_check(const HostFacts& facts, const Check& check) {
+namespace {
+
+// Every result of one check: one for the host, or one per subject.
+void evaluate_into(const HostFacts& facts, const Check& check, std::vector<CheckResult>& out) {
   CheckResult res;
   res.check_id = check.id;
   res.title = check.title;
   res.severity = check.severity;
   res.check = &check;
+  auto finish = [&](ResultKind k, std::string evidence) {
+    res.result = k;
+    res.evidence = std::move(evidence);
+    out.push_back(std::move(res));
+  };
   HostFacts::Cache& cache = facts.cache();
   if (check.applies) {
     Outcome a = applicability(cache, *check.applies);
-    if (a.kind != ResultKind::pass) {
-      res.result = a.kind;
-      res.evidence = std::move(a.evidence);
-      return res;
+    if (a.kind != ResultKind::pass) return finish(a.kind, std::move(a.evidence));
+  }
+  if (!check.rule) return finish(ResultKind::error, "check has no rule");
+  if (check.subject.empty()) {
+    Outcome o = Evaluator(cache).eval(*check.rule);
+    return finish(o.kind, std::move(o.evidence));
+  }
+  const SubjectKind* kind = find_subject_kind(check.subject);
+  if (!kind) return finish(ResultKind::error, "unknown subject kind '" + check.subject + "'");
+  const SubjectSet& set = cache.subjects(*kind);
+  if (!set.available) return finish(ResultKind::error, set.why);
+  for (const Subject& s : set.subjects) {
+    CheckResult r = res;
+    r.subject = s.name;
+    Outcome o = Evaluator(cache, &s).eval(*check.rule);
+    r.result = o.kind;
+    r.evidence = std::move(o.evidence);
+    out.push_back(std::move(r));
+  }
+  // A document that could not be read is an error of its own, never a silent pass.
+  for (const auto& p : set.problems) {
+    CheckResult r = res;
+    r.subject = p.substr(0, p.find(": "));
+    r.result = ResultKind::error;
+    r.evidence = p;
+    out.push_back(std::move(r));
+  }
+  if (set.subjects.empty() && set.problems.empty()) finish(ResultKind::not_applicable, set.why);
+}
+
+}  // namespace
+
+CheckResult evaluate_check(const HostFacts& facts, const Check& check) {
+  std::vector<CheckResult> all;
+  evaluate_into(facts, check, all);
+  if (all.size() == 1) {
+    all.front().subject.clear();
+    return std::move(all.front());
+  }
+  // Several subjects: the worst of them, with each subject's evidence.
+  auto rank = [](ResultKind k) {
+    switch (k) {
+      case ResultKind::fail: return 4;
+      case ResultKind::error: return 3;
+      case ResultKind::pass: return 2;
+      default: return 1;
     }
+  };
+  CheckResult agg = all.front();
+  agg.subject.clear();
+  agg.evidence.clear();
+  for (const auto& r : all) {
+    if (rank(r.result) > rank(agg.result)) agg.result = r.result;
   }
-  if (!check.rule) {
-    res.result = ResultKind::error;
-    res.evidence = "check has no rule";
-    return res;
+  for (const auto& r : all) {
+    if (r.result != agg.result) continue;
+    if (!agg.evidence.empty()) agg.evidence += '\n';
+    agg.evidence += "[" + r.subject + "] " + r.evidence;
   }
-  Outcome o = Evaluator(cache).eval(*check.rule);
-  res.result = o.kind;
-  res.evidence = std::move(o.evidence);
-  return res;
+  return agg;
 }
 
 HostReport evaluate(const HostFacts& facts, const Selection& selection) {
@@ -901,16 +1042,26 @@ HostReport evaluate(const HostFacts& facts, const Selection& selection) {
   rep.host = snap.host;
   rep.collector = snap.collector;
   rep.collected_at = snap.collected_at;
+  rep.tags = snap.tags;
   if (!snap.errors.empty()) {
     rep.state = "partial";
     rep.state_detail = util::join(snap.errors, "; ");
   }
   rep.results.reserve(selection.items.size());
-  for (const auto& item : selection.items) {
-    CheckResult r;
+  for (std::size_t i = 0; i < selection.items.size(); ++i) {
+    const auto& item = selection.items[i];
     if (item.check) {
-      r = evaluate_check(facts, *item.check);
-    } else if (item.entry && !item.entry->manual.empty()) {
+      const std::size_t first = rep.results.size();
+      evaluate_into(facts, *item.check, rep.results);
+      for (std::size_t k = first; k < rep.results.size(); ++k) {
+        rep.results[k].item = static_cast<std::uint32_t>(i);
+        if (item.entry) rep.results[k].section = item.entry->section;
+      }
+      continue;
+    }
+    CheckResult r;
+    r.item = static_cast<std::uint32_t>(i);
+    if (item.entry && !item.entry->manual.empty()) {
       r.result = ResultKind::manual;
       r.title = item.entry->title;
       r.evidence = item.entry->manual;
@@ -947,6 +1098,7 @@ Summary summarize(const std::vector<CheckResult>& results) {
       case ResultKind::error: ++s.error; counted += w; break;
       case ResultKind::not_applicable: ++s.not_applicable; break;
       case ResultKind::manual: ++s.manual; break;
+      case ResultKind::waived: ++s.waived; break;
     }
   }
   s.score = counted == 0 ? 100.0 : 100.0 * static_cast<double>(good) / static_cast<double>(counted);

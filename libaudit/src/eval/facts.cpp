@@ -326,4 +326,34 @@ std::optional<long long> HostFacts::Cache::today() {
   return days;
 }
 
+const Parsed<nlohmann::json>& HostFacts::Cache::document(const std::string& path, parse::DocFormat format) {
+  auto it = documents_.find(path);
+  if (it != documents_.end()) return it->second;
+  Parsed<nlohmann::json> p;
+  p.file = path;
+  parse::FileText t = source.text(path);
+  switch (t.status) {
+    case parse::FileText::Status::ok: {
+      auto doc = parse::parse_document(t.text, format);
+      if (doc) {
+        p.value = std::move(*doc);
+        p.available = true;
+      } else {
+        p.problem = path + ": " + doc.error().message;
+      }
+      break;
+    }
+    case parse::FileText::Status::missing: p.problem = path + " does not exist"; break;
+    case parse::FileText::Status::unreadable: p.problem = path + " could not be read" + (t.reason.empty() ? "" : ": " + t.reason); break;
+    case parse::FileText::Status::not_collected: p.problem = path + " was not collected"; break;
+  }
+  return documents_.emplace(path, std::move(p)).first->second;
+}
+
+const SubjectSet& HostFacts::Cache::subjects(const SubjectKind& kind) {
+  auto it = subjects_.find(kind.name);
+  if (it != subjects_.end()) return it->second;
+  return subjects_.emplace(kind.name, kind.build(index, source)).first->second;
+}
+
 }  // namespace fleetaudit

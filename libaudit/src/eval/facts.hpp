@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "content/rule.hpp"
+#include "eval/subjects.hpp"
+#include "parse/document.hpp"
 #include "fleetaudit/evaluate.hpp"
 #include "parse/accounts.hpp"
 #include "parse/dpkg_status.hpp"
@@ -111,6 +113,11 @@ struct HostFacts::Cache {
   /// Days since 1970-01-01 at collection time.
   std::optional<long long> today();
 
+  /// A host file parsed as a document (JSON, YAML, TOML), once.
+  const Parsed<nlohmann::json>& document(const std::string& path, parse::DocFormat format);
+  /// The subjects of a kind on this host, built once.
+  const SubjectSet& subjects(const SubjectKind& kind);
+
  private:
   template <class T, class F>
   const Parsed<T>& text_fact(std::optional<Parsed<T>>& slot, std::string_view path, F&& parse);
@@ -135,6 +142,8 @@ struct HostFacts::Cache {
   std::deque<std::string> owned_keys_;
   std::unordered_map<std::string, UnitState> units_;
   std::optional<OsIdentity> os_identity_;  // keys for paths the snapshot does not hold
+  std::map<std::string, Parsed<nlohmann::json>, std::less<>> documents_;
+  std::map<std::string_view, SubjectSet> subjects_;
 };
 
 }  // namespace fleetaudit

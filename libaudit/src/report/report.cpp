@@ -23,6 +23,7 @@ const char* color_of(ResultKind r) {
     case ResultKind::error: return "\033[33;1m";
     case ResultKind::not_applicable: return "\033[2m";
     case ResultKind::manual: return "\033[36m";
+    case ResultKind::waived: return "\033[35m";
   }
   return "";
 }
@@ -54,6 +55,7 @@ std::string summary_line(const Summary& s) {
   }
   if (!sev.empty()) o << " (" << util::join(sev, ", ") << ")";
   o << ", " << s.error << " error, " << s.not_applicable << " not applicable, " << s.manual << " manual";
+  if (s.waived) o << ", " << s.waived << " waived";
   o << " - score " << format_score(s.score) << "%";
   return o.str();
 }
@@ -67,7 +69,8 @@ std::vector<const CheckResult*> sorted_results(const HostReport& h) {
       if (a->section.empty() || b->section.empty()) return b->section.empty();
       return util::section_less(a->section, b->section);
     }
-    return a->check_id < b->check_id;
+    if (a->check_id != b->check_id) return a->check_id < b->check_id;
+    return a->subject < b->subject;
   });
   return v;
 }
@@ -101,8 +104,9 @@ std::string format_table(const ScanReport& report, const TableOptions& opt) {
       std::string cell = pad(label, w_result);
       if (opt.color) cell = std::string(color_of(r->result)) + cell + kReset;
       std::string sev = r->result == ResultKind::manual ? "-" : std::string(to_string(r->severity));
+      std::string title = r->subject.empty() ? r->title : r->title + "  [" + r->subject + "]";
       out << "  " << pad(r->section, w_section) << "  " << cell << "  " << pad(sev, w_sev) << "  "
-          << pad(util::clip(r->check_id, w_check), w_check) << "  " << util::clip(r->title, w_title) << "\n";
+          << pad(util::clip(r->check_id, w_check), w_check) << "  " << util::clip(title, w_title) << "\n";
       if (opt.show_evidence && (r->result == ResultKind::fail || r->result == ResultKind::error) && !r->evidence.empty()) {
         for (const auto& line : util::split_lines(r->evidence)) {
           out << "  " << std::string(w_section, ' ') << "  " << (opt.color ? "\033[2m" : "") << "> "
@@ -164,6 +168,7 @@ std::string format_json(const ScanReport& report) {
     w.begin_object();
     w.field("pass", s.pass).field("fail", s.fail).field("error", s.error).field("not_applicable", s.not_applicable);
     w.field("manual", s.manual);
+    w.field("waived", s.waived);
     w.key("fail_by_severity").begin_object();
     for (int k = 0; k < 5; ++k) w.field(to_string(static_cast<Severity>(k)), s.fail_by_severity[k]);
     w.end_object();
@@ -188,12 +193,18 @@ std::string format_json(const ScanReport& report) {
     if (!h.state_detail.empty()) w.field("state_detail", h.state_detail);
     w.field("score", h.summary.score);
     w.field("collector", h.collector).field("collected_at", h.collected_at);
+    if (!h.tags.empty()) {
+      w.key("tags").begin_array();
+      for (const auto& t : h.tags) w.value(t);
+      w.end_array();
+    }
     w.key("summary");
     summary(h.summary);
     w.key("results").begin_array();
     for (const auto* r : sorted_results(h)) {
       w.begin_object();
       w.field("check", r->check_id).field("section", r->section).field("result", to_string(r->result));
+      if (!r->subject.empty()) w.field("subject", r->subject);
       w.field("severity", to_string(r->severity)).field("title", r->title).field("evidence", r->evidence);
       w.key("refs").begin_object();
       if (r->check) {

@@ -19,8 +19,8 @@ std::string utc_now_iso8601() { return util::utc_now(); }
 
 namespace {
 
-HostCollection collect_target(const Target& t, const Plan& plan, const CollectOptions& base, const SshOptions& ssh,
-                              const remote::ScriptCache& scripts) {
+HostCollection collect_target_untagged(const Target& t, const Plan& plan, const CollectOptions& base, const SshOptions& ssh,
+                                       const remote::ScriptCache& scripts) {
   switch (t.kind) {
     case Target::Kind::snapshot:
       return {t.snapshot ? *t.snapshot : Snapshot{}, "ok", {}};
@@ -41,6 +41,14 @@ HostCollection collect_target(const Target& t, const Plan& plan, const CollectOp
     }
   }
   return {};
+}
+
+HostCollection collect_target(const Target& t, const Plan& plan, const CollectOptions& base, const SshOptions& ssh,
+                              const remote::ScriptCache& scripts) {
+  HostCollection c = collect_target_untagged(t, plan, base, ssh, scripts);
+  if (!t.tags.empty()) c.snapshot.tags = t.tags;
+  else if (t.host && c.snapshot.tags.empty()) c.snapshot.tags = t.host->tags;
+  return c;
 }
 
 std::string target_name(const Target& t) {
@@ -122,6 +130,7 @@ Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& req)
         case ResultKind::error: ++fleet_summary.error; fleet_counted += w; break;
         case ResultKind::not_applicable: ++fleet_summary.not_applicable; break;
         case ResultKind::manual: ++fleet_summary.manual; break;
+        case ResultKind::waived: ++fleet_summary.waived; break;
       }
     }
     fleet_summary.score = fleet_counted == 0 ? 100.0 : 100.0 * static_cast<double>(fleet_good) / static_cast<double>(fleet_counted);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "store/sqlite.hpp"
+#include "util/strings.hpp"
 
 #include <zstd.h>
 
@@ -83,6 +84,32 @@ CREATE VIEW result_rows AS
   SELECT h.scan_id, h.name AS host, c.section, c.check_id, c.title,
          CASE c.severity WHEN 0 THEN 'info' WHEN 1 THEN 'low' WHEN 2 THEN 'medium' WHEN 3 THEN 'high' ELSE 'critical' END AS severity,
          CASE r.result WHEN 0 THEN 'pass' WHEN 1 THEN 'fail' WHEN 2 THEN 'error' WHEN 3 THEN 'not-applicable' ELSE 'manual' END AS result,
+         r.evidence
+  FROM results r JOIN hosts h ON h.id = r.host_id JOIN scan_checks c ON c.scan_id = h.scan_id AND c.idx = r.idx;
+)sql",
+    // v2: results per subject (a container, a workload's container: '' is the
+    // host itself), waived results (5), and each host's role tags.
+    R"sql(
+CREATE TABLE results_v2(
+  host_id INTEGER NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,          -- scan_checks.idx
+  subject TEXT NOT NULL,         -- '' for the host; else a container, a workload's container ...
+  result INTEGER NOT NULL,       -- 0 pass, 1 fail, 2 error, 3 not-applicable, 4 manual, 5 waived
+  evidence TEXT NOT NULL,
+  PRIMARY KEY(host_id, idx, subject)
+) WITHOUT ROWID;
+INSERT INTO results_v2(host_id, idx, subject, result, evidence) SELECT host_id, idx, '', result, evidence FROM results;
+DROP VIEW result_rows;
+DROP TABLE results;
+ALTER TABLE results_v2 RENAME TO results;
+ALTER TABLE scans ADD COLUMN waived INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE hosts ADD COLUMN waived INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE hosts ADD COLUMN tags TEXT NOT NULL DEFAULT '';   -- role tags, comma-separated
+CREATE VIEW result_rows AS
+  SELECT h.scan_id, h.name AS host, r.subject, c.section, c.check_id, c.title,
+         CASE c.severity WHEN 0 THEN 'info' WHEN 1 THEN 'low' WHEN 2 THEN 'medium' WHEN 3 THEN 'high' ELSE 'critical' END AS severity,
+         CASE r.result WHEN 0 THEN 'pass' WHEN 1 THEN 'fail' WHEN 2 THEN 'error' WHEN 3 THEN 'not-applicable'
+                       WHEN 4 THEN 'manual' ELSE 'waived' END AS result,
          r.evidence
   FROM results r JOIN hosts h ON h.id = r.host_id JOIN scan_checks c ON c.scan_id = h.scan_id AND c.idx = r.idx;
 )sql",
@@ -256,8 +283,8 @@ struct StoreWriter {
     sqlite3* db = impl.db.get();
     sql::Statement host(db,
                         "INSERT INTO hosts(scan_id, position, name, state, state_detail, collector, collected_at, pass, fail, error,"
-                        " not_applicable, manual, fail_info, fail_low, fail_medium, fail_high, fail_critical, score)"
-                        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                        " not_applicable, manual, fail_info, fail_low, fail_medium, fail_high, fail_critical, score, waived, tags)"
+                        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     sql::Statement snap(db, "INSERT INTO snapshots(host_id, format, encoding, data) VALUES(?,?,?,?)");
     if (!host.ok() || !snap.ok()) return fail(impl.err("prepare host inserts"));
     host.bind(1, scan_id).bind(2, static_cast<std::int64_t>(position)).bind(3, h.host).bind(4, h.state).bind(5, h.state_detail)
@@ -265,7 +292,9 @@ struct StoreWriter {
         .bind(8, h.summary.pass).bind(9, h.summary.fail).bind(10, h.summary.error).bind(11, h.summary.not_applicable)
         .bind(12, h.summary.manual);
     for (int k = 0; k < 5; ++k) host.bind(13 + k, h.summary.fail_by_severity[k]);
-    host.bind(18, h.summary.score);
+    host.bind(18, h.summary.score).bind(19, h.summary.waived);
+    const std::string tags = util::join(h.tags, ",");
+    host.bind(20, tags);
     if (host.step() != SQLITE_DONE) return fail(impl.err("cannot save host " + h.host));
     const std::int64_t host_id = sqlite3_last_insert_rowid(db);
     if (sp && !sp->files.empty()) {
@@ -275,14 +304,23 @@ struct StoreWriter {
       snap.bind(1, host_id).bind(2, Snapshot::kFormatVersion).bind(3, zstd ? "zstd" : "json").bind_blob(4, zstd ? packed : json);
       if (snap.step() != SQLITE_DONE) return fail(impl.err("cannot save snapshot of " + h.host));
     }
+    // Each result's entry: results come in selection order, a check's
+    // subjects next to each other, so entries are numbered as they change.
+    std::vector<std::int64_t> idx(h.results.size(), 0);
+    for (std::size_t k = 1; k < h.results.size(); ++k) {
+      const CheckResult& a = h.results[k - 1];
+      const CheckResult& b = h.results[k];
+      idx[k] = idx[k - 1] + ((a.item != b.item || a.check_id != b.check_id || a.section != b.section) ? 1 : 0);
+    }
     if (!h.results.empty() && !impl.checks_written.count(scan_id)) {
       // The first host with results describes the scan's entries for all.
       sql::Statement chk(db, "INSERT OR IGNORE INTO scan_checks(scan_id, idx, check_id, section, title, severity) VALUES(?,?,?,?,?,?)");
       if (!chk.ok()) return fail(impl.err("prepare check inserts"));
       for (std::size_t k = 0; k < h.results.size(); ++k) {
+        if (k > 0 && idx[k] == idx[k - 1]) continue;  // a check's subjects share its entry
         const CheckResult& r = h.results[k];
         chk.reset();
-        chk.bind(1, scan_id).bind(2, static_cast<std::int64_t>(k)).bind(3, r.check_id).bind(4, r.section).bind(5, r.title)
+        chk.bind(1, scan_id).bind(2, idx[k]).bind(3, r.check_id).bind(4, r.section).bind(5, r.title)
             .bind(6, static_cast<int>(r.severity));
         if (chk.step() != SQLITE_DONE) return fail(impl.err("cannot save the scan's checks"));
       }
@@ -295,15 +333,16 @@ struct StoreWriter {
       st.reset();
       for (std::size_t j = 0; j < n; ++j) {
         const CheckResult& r = h.results[first + j];
-        const int p = static_cast<int>(j) * 4;
-        st.bind(p + 1, host_id).bind(p + 2, static_cast<std::int64_t>(first + j)).bind(p + 3, static_cast<int>(r.result))
-            .bind_static(p + 4, r.evidence);
+        const int p = static_cast<int>(j) * 5;
+        st.bind(p + 1, host_id).bind(p + 2, idx[first + j]).bind_static(p + 3, r.subject)
+            .bind(p + 4, static_cast<int>(r.result)).bind_static(p + 5, r.evidence);
       }
       return st.step() == SQLITE_DONE;
     };
     auto rows_sql = [](std::size_t n) {
-      std::string q = "INSERT INTO results(host_id, idx, result, evidence) VALUES(?,?,?,?)";
-      for (std::size_t j = 1; j < n; ++j) q += ",(?,?,?,?)";
+      // OR REPLACE: two subjects that display alike keep the last word, never a failed scan
+      std::string q = "INSERT OR REPLACE INTO results(host_id, idx, subject, result, evidence) VALUES(?,?,?,?,?)";
+      for (std::size_t j = 1; j < n; ++j) q += ",(?,?,?,?,?)";
       return q;
     };
     std::size_t k = 0;
@@ -330,11 +369,11 @@ struct StoreWriter {
     const auto& s = report.scan;
     sql::Statement up(impl.db.get(),
                       "UPDATE scans SET finished_at=?, duration_s=?, hosts=?, hosts_failed=?, pass=?, fail=?, error=?,"
-                      " not_applicable=?, manual=?, score=?, status=? WHERE id=?");
+                      " not_applicable=?, manual=?, score=?, status=?, waived=? WHERE id=?");
     if (!up.ok()) return fail(impl.err("prepare scan update"));
     up.bind(1, s.finished_at).bind(2, s.duration_seconds).bind(3, static_cast<std::int64_t>(report.hosts.size())).bind(4, hosts_failed)
         .bind(5, sum.pass).bind(6, sum.fail).bind(7, sum.error).bind(8, sum.not_applicable).bind(9, sum.manual).bind(10, sum.score)
-        .bind(11, status).bind(12, scan_id);
+        .bind(11, status).bind(12, sum.waived).bind(13, scan_id);
     if (up.step() != SQLITE_DONE) return fail(impl.err("cannot finish scan"));
     return {};
   }
@@ -390,7 +429,8 @@ namespace {
 constexpr const char* kScanColumns =
     "id, started_at, finished_at, duration_s, profile, profile_title, profile_version, level, tool_version,"
     " checks_selected, hosts, hosts_failed, pass, fail, error, not_applicable, manual, score, status,"
-    " (SELECT count(*) FROM hosts h WHERE h.scan_id = scans.id), (SELECT count(*) FROM hosts h WHERE h.scan_id = scans.id AND h.state != 'ok')";
+    " (SELECT count(*) FROM hosts h WHERE h.scan_id = scans.id), (SELECT count(*) FROM hosts h WHERE h.scan_id = scans.id AND h.state != 'ok'),"
+    " waived";
 
 ScanRecord record_from(const sql::Statement& st) {
   ScanRecord r;
@@ -409,6 +449,7 @@ ScanRecord record_from(const sql::Statement& st) {
   r.summary = summary_from(st, 12);
   r.summary.score = st.real(17);
   r.status = st.text(18);
+  r.summary.waived = static_cast<int>(st.int64(21));
   if (r.status != "complete") {
     // An unfinished scan's totals were never written: count what landed.
     r.hosts = static_cast<int>(st.int64(19));
@@ -441,10 +482,11 @@ Expected<ScanReport> Store::load(std::int64_t scan_id, bool with_snapshots) cons
   rep.summary = rec.summary;
   sql::Statement hosts(db,
                        "SELECT id, name, state, state_detail, pass, fail, error, not_applicable, manual, fail_info, fail_low,"
-                       " fail_medium, fail_high, fail_critical, score, collector, collected_at FROM hosts WHERE scan_id = ? ORDER BY position");
+                       " fail_medium, fail_high, fail_critical, score, collector, collected_at, waived, tags FROM hosts"
+                       " WHERE scan_id = ? ORDER BY position");
   sql::Statement res(db,
-                     "SELECT c.check_id, c.section, c.title, c.severity, r.result, r.evidence FROM results r"
-                     " JOIN scan_checks c ON c.scan_id = ? AND c.idx = r.idx WHERE r.host_id = ? ORDER BY r.idx");
+                     "SELECT c.check_id, c.section, c.title, c.severity, r.result, r.evidence, r.subject, r.idx FROM results r"
+                     " JOIN scan_checks c ON c.scan_id = ? AND c.idx = r.idx WHERE r.host_id = ? ORDER BY r.idx, r.subject");
   sql::Statement snap(db, "SELECT encoding, data FROM snapshots WHERE host_id = ?");
   if (!hosts.ok() || !res.ok() || !snap.ok()) return fail(impl_->err("cannot read hosts"));
   hosts.bind(1, scan_id);
@@ -459,6 +501,9 @@ Expected<ScanReport> Store::load(std::int64_t scan_id, bool with_snapshots) cons
     h.summary.score = hosts.real(14);
     h.collector = hosts.text(15);
     h.collected_at = hosts.text(16);
+    h.summary.waived = static_cast<int>(hosts.int64(17));
+    if (std::string t = hosts.text(18); !t.empty())
+      for (auto part : util::split(t, ',')) h.tags.emplace_back(part);
     res.reset();
     res.bind(1, scan_id).bind(2, host_id);
     while (res.step() == SQLITE_ROW) {
@@ -467,8 +512,10 @@ Expected<ScanReport> Store::load(std::int64_t scan_id, bool with_snapshots) cons
       r.section = res.text(1);
       r.title = res.text(2);
       r.severity = static_cast<Severity>(std::clamp<std::int64_t>(res.int64(3), 0, 4));
-      r.result = static_cast<ResultKind>(std::clamp<std::int64_t>(res.int64(4), 0, 4));
+      r.result = static_cast<ResultKind>(std::clamp<std::int64_t>(res.int64(4), 0, 5));
       r.evidence = res.text(5);
+      r.subject = res.text(6);
+      r.item = static_cast<std::uint32_t>(res.int64(7));
       h.results.push_back(std::move(r));
     }
     if (with_snapshots) {

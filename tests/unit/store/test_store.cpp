@@ -179,3 +179,73 @@ TEST_CASE("default store path follows XDG_DATA_HOME", "[store]") {
   CHECK(default_store_path() == "/home/someone/.local/share/fleetaudit/fleetaudit.db");
   if (old) ::setenv("XDG_DATA_HOME", saved.c_str(), 1);
 }
+
+TEST_CASE("store: a version 1 store migrates to results per subject, its rows kept", "[store][migrate]") {
+  ft::TempDir t;
+  auto path = t.path() / "v1.db";
+  // The version 1 tables as released, with one scan in them.
+  exec(path, R"sql(
+CREATE TABLE scans(id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT NOT NULL, duration_s REAL NOT NULL,
+  profile TEXT NOT NULL, profile_title TEXT NOT NULL, profile_version TEXT NOT NULL, level INTEGER NOT NULL,
+  tool_version TEXT NOT NULL, checks_selected INTEGER NOT NULL, hosts INTEGER NOT NULL, hosts_failed INTEGER NOT NULL,
+  pass INTEGER NOT NULL, fail INTEGER NOT NULL, error INTEGER NOT NULL, not_applicable INTEGER NOT NULL, manual INTEGER NOT NULL,
+  score REAL NOT NULL, status TEXT NOT NULL);
+CREATE TABLE hosts(id INTEGER PRIMARY KEY, scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL, name TEXT NOT NULL, state TEXT NOT NULL, state_detail TEXT NOT NULL, collector TEXT NOT NULL,
+  collected_at TEXT NOT NULL, pass INTEGER NOT NULL, fail INTEGER NOT NULL, error INTEGER NOT NULL,
+  not_applicable INTEGER NOT NULL, manual INTEGER NOT NULL, fail_info INTEGER NOT NULL, fail_low INTEGER NOT NULL,
+  fail_medium INTEGER NOT NULL, fail_high INTEGER NOT NULL, fail_critical INTEGER NOT NULL, score REAL NOT NULL);
+CREATE INDEX hosts_by_scan ON hosts(scan_id, position);
+CREATE INDEX hosts_by_name ON hosts(name, scan_id);
+CREATE TABLE snapshots(host_id INTEGER PRIMARY KEY REFERENCES hosts(id) ON DELETE CASCADE, format INTEGER NOT NULL,
+  encoding TEXT NOT NULL, data BLOB NOT NULL);
+CREATE TABLE scan_checks(scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
+  check_id TEXT NOT NULL, section TEXT NOT NULL, title TEXT NOT NULL, severity INTEGER NOT NULL,
+  PRIMARY KEY(scan_id, idx)) WITHOUT ROWID;
+CREATE TABLE results(host_id INTEGER NOT NULL REFERENCES hosts(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
+  result INTEGER NOT NULL, evidence TEXT NOT NULL, PRIMARY KEY(host_id, idx)) WITHOUT ROWID;
+CREATE VIEW result_rows AS SELECT h.scan_id, h.name AS host, c.check_id, r.evidence
+  FROM results r JOIN hosts h ON h.id = r.host_id JOIN scan_checks c ON c.scan_id = h.scan_id AND c.idx = r.idx;
+INSERT INTO scans VALUES(1,'2026-11-01T00:00:00Z','2026-11-01T00:00:01Z',1,'cis-debian-12','CIS','1.1.0',1,'0.1.0',2,1,0,1,1,0,0,0,50,'complete');
+INSERT INTO hosts VALUES(1,1,0,'old-host','ok','','local','2026-11-01T00:00:00Z',1,1,0,0,0,0,0,1,0,0,50);
+INSERT INTO scan_checks VALUES(1,0,'a.b.c','1.1','T0',1),(1,1,'a.b.d','1.2','T1',2);
+INSERT INTO results VALUES(1,0,0,'seen ok'),(1,1,1,'seen bad');
+PRAGMA user_version = 1;
+)sql");
+  auto st = Store::open(path);
+  REQUIRE(st);
+  CHECK(st->schema_version() == Store::current_schema_version());
+  auto back = st->load(1, false);
+  REQUIRE(back);
+  REQUIRE(back->hosts.size() == 1);
+  REQUIRE(back->hosts[0].results.size() == 2);
+  CHECK(back->hosts[0].results[1].check_id == "a.b.d");
+  CHECK(back->hosts[0].results[1].result == ResultKind::fail);
+  CHECK(back->hosts[0].results[1].subject.empty());
+  CHECK(count(path, "result_rows") == 2);
+  // and new scans with subjects land next to it
+  ScanReport r = sample_report("new-host", 2);
+  CheckResult extra = r.hosts[0].results[1];
+  r.hosts[0].results[1].subject = "web (3f2a9c4b1d0e)";
+  extra.subject = "db (77aa00bb11cc)";
+  extra.result = ResultKind::waived;
+  r.hosts[0].results.push_back(extra);
+  r.hosts[0].tags = {"container-host", "edge"};
+  r.hosts[0].summary = summarize(r.hosts[0].results);
+  r.summary = r.hosts[0].summary;
+  auto id = st->save(r);
+  REQUIRE(id);
+  auto again = st->load(*id, false);
+  REQUIRE(again);
+  const auto& res = again->hosts[0].results;
+  REQUIRE(res.size() == 3);
+  CHECK(res[1].check_id == res[2].check_id);
+  CHECK(res[1].subject == "db (77aa00bb11cc)");
+  CHECK(res[1].result == ResultKind::waived);
+  CHECK(res[2].subject == "web (3f2a9c4b1d0e)");
+  CHECK(again->hosts[0].summary.waived == 1);
+  CHECK(again->hosts[0].tags == std::vector<std::string>{"container-host", "edge"});
+  auto hist = st->history();
+  REQUIRE(hist);
+  CHECK((*hist)[0].summary.waived == 1);
+}

@@ -1,0 +1,201 @@
+// Structured documents and the `doc` rule: JSON, YAML and TOML host files,
+// paths with [*], subjects (one result per container), roles.
+
+#include <catch2/catch.hpp>
+
+#include "parse/document.hpp"
+#include "support/content_helpers.hpp"
+
+using namespace fleetaudit;
+using fleetaudit::testing::load_texts;
+using fleetaudit::testing::SnapshotBuilder;
+namespace p = fleetaudit::parse;
+
+namespace {
+
+std::vector<ContentSet>& kept() {
+  static std::vector<ContentSet> keep;  // results point into their content
+  return keep;
+}
+
+const ContentSet& content_of(const std::string& checks_yaml) {
+  auto r = load_texts({{"docs.yaml", checks_yaml}});
+  if (!r.ok()) FAIL("bad test content: " << r.diagnostics.front().str());
+  kept().push_back(std::move(r.content));
+  return kept().back();
+}
+
+std::string check_text(const std::string& rule, const std::string& extra = "") {
+  return "checks:\n  - id: t.doc.rule\n    title: T\n    severity: high\n    rationale: r\n    remediation: m\n" + extra +
+         "    rule: " + rule + "\n";
+}
+
+CheckResult run(const std::string& rule, const Snapshot& snap) {
+  const ContentSet& c = content_of(check_text(rule));
+  HostFacts facts(snap);
+  return evaluate_check(facts, c.checks().front());
+}
+
+HostReport run_all(const std::string& checks_yaml, const Snapshot& snap) {
+  const ContentSet& c = content_of(checks_yaml);
+  return evaluate(snap, c.select_all());
+}
+
+const char* kDaemon = R"({"icc": false, "live-restore": true, "log-opts": {"max-size": "10m"},
+  "default-ulimits": {"nofile": {"Name": "nofile", "Soft": 64000, "Hard": 64000}}, "hosts": ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2376"]})";
+
+}  // namespace
+
+TEST_CASE("documents: JSON, YAML and TOML become one tree; errors say where", "[doc][parse]") {
+  auto j = p::parse_document(R"({"a": {"b": [1, true, "x"]}})", p::DocFormat::json);
+  REQUIRE(j);
+  CHECK(p::doc_text((*j)["a"]["b"]) == "1,true,x");
+  auto y = p::parse_document("a:\n  b: no\n  c: ~\n  d: [x, 'y']\n", p::DocFormat::yaml);
+  REQUIRE(y);
+  CHECK((*y)["a"]["b"] == "no");  // YAML 1.1 booleans are not guessed
+  CHECK((*y)["a"]["c"].is_null());
+  CHECK(p::doc_text((*y)["a"]["d"]) == "x,y");
+  auto t = p::parse_document("[plugins.\"io.containerd.grpc.v1.cri\".containerd]\ndefault_runtime_name = \"runc\"\n"
+                             "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.kata]\nruntime_type = \"io.containerd.kata.v2\"\n"
+                             "privileged_without_host_devices = true\n",
+                             p::DocFormat::toml);
+  REQUIRE(t);
+  auto path = p::parse_doc_path("plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.kata.runtime_type");
+  REQUIRE(path);
+  auto m = p::resolve(*t, *path);
+  REQUIRE(m.size() == 1);
+  CHECK(p::doc_text(*m[0].value) == "io.containerd.kata.v2");
+  CHECK(m[0].where == "plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.kata.runtime_type");
+
+  CHECK(p::parse_document("{\"a\": ", p::DocFormat::json).error().message.starts_with("not valid JSON: line 1"));
+  CHECK(p::parse_document("a: [b\n", p::DocFormat::yaml).error().message.starts_with("not valid YAML: "));
+  CHECK(p::parse_document("a = \n", p::DocFormat::toml).error().message.starts_with("not valid TOML: 1:"));
+}
+
+TEST_CASE("document paths: keys, indexes, every element; bad paths are refused", "[doc][parse]") {
+  auto doc = nlohmann::json::parse(R"({"spec": {"containers": [{"name": "a", "ports": [{"p": 80}]}, {"name": "b"}]}})");
+  auto each = p::parse_doc_path("spec.containers[*].name");
+  REQUIRE(each);
+  auto m = p::resolve(doc, *each);
+  REQUIRE(m.size() == 2);
+  CHECK(m[1].where == "spec.containers[1].name");
+  CHECK(p::resolve(doc, *p::parse_doc_path("spec.containers[*].ports[*].p")).size() == 1);
+  CHECK(p::resolve(doc, *p::parse_doc_path("spec.containers[5].name")).empty());
+  CHECK(p::resolve(doc, *p::parse_doc_path("spec.nothing[*].x")).empty());
+  CHECK(p::to_string(*each) == "spec.containers[*].name");
+  for (const char* bad : {"", "a..b", "a.", "a[x]", "a[", "a\"b\"", ".a", "a.[0]"}) {
+    INFO(bad);
+    CHECK_FALSE(p::parse_doc_path(bad));
+  }
+}
+
+TEST_CASE("doc rule on a host file: values, lists, defaults, absence, missing files", "[doc][eval]") {
+  SnapshotBuilder b;
+  b.file("/etc/docker/daemon.json", kDaemon);
+  CHECK(run("{doc: {file: /etc/docker/daemon.json, path: icc, equals: 'false'}}", b.snap).result == ResultKind::pass);
+  auto r = run("{doc: {file: /etc/docker/daemon.json, path: live-restore, equals: 'false'}}", b.snap);
+  CHECK(r.result == ResultKind::fail);
+  CHECK(r.evidence == "/etc/docker/daemon.json: live-restore = true (expected a value that equals false)");
+  CHECK(run("{doc: {file: /etc/docker/daemon.json, path: default-ulimits.nofile.Hard, at_most: 65536}}", b.snap).result ==
+        ResultKind::pass);
+  // a list is tested as its elements joined: no TCP socket without TLS
+  r = run("{doc: {file: /etc/docker/daemon.json, path: 'hosts[*]', not_matches: '^tcp://', each: all}}", b.snap);
+  CHECK(r.result == ResultKind::fail);
+  CHECK(r.evidence.find("hosts[1] = tcp://0.0.0.0:2376") != std::string::npos);
+  CHECK(run("{doc: {file: /etc/docker/daemon.json, path: 'hosts[*]', matches: '^unix://', each: any}}", b.snap).result ==
+        ResultKind::pass);
+  CHECK(run("{doc: {file: /etc/docker/daemon.json, path: 'hosts[*]', matches: '^fd://', each: none}}", b.snap).result ==
+        ResultKind::pass);
+  // absent keys: fail by default, a default value, absent: true
+  CHECK(run("{doc: {file: /etc/docker/daemon.json, path: userns-remap, set: true}}", b.snap).result == ResultKind::fail);
+  CHECK(run("{doc: {file: /etc/docker/daemon.json, path: no-new-privileges, default: 'false', equals: 'true'}}", b.snap).result ==
+        ResultKind::fail);
+  CHECK(run("{doc: {file: /etc/docker/daemon.json, path: [log-opts.max-file, log-opts.max-size], set: true}}", b.snap).result ==
+        ResultKind::pass);
+  CHECK(run("{doc: {file: /etc/docker/daemon.json, path: insecure-registries, absent: true}}", b.snap).result == ResultKind::pass);
+  CHECK(run("{doc: {file: /etc/docker/daemon.json, path: icc, absent: true}}", b.snap).result == ResultKind::fail);
+  // the file: missing follows 'missing', broken is an error, not collected is an error
+  b.missing("/etc/docker/other.json");
+  CHECK(run("{doc: {file: /etc/docker/other.json, path: icc, equals: 'false'}}", b.snap).result == ResultKind::fail);
+  CHECK(run("{doc: {file: /etc/docker/other.json, path: icc, equals: 'false', missing: pass}}", b.snap).result == ResultKind::pass);
+  b.file("/etc/docker/broken.json", "{\"icc\": ");
+  r = run("{doc: {file: /etc/docker/broken.json, path: icc, equals: 'false'}}", b.snap);
+  CHECK(r.result == ResultKind::error);
+  CHECK(r.evidence.starts_with("/etc/docker/broken.json: not valid JSON"));
+  CHECK(run("{doc: {file: /etc/never.json, path: icc, equals: 'false'}}", b.snap).result == ResultKind::error);
+  // YAML and TOML files by their names
+  b.file("/var/lib/kubelet/config.yaml", "authentication:\n  anonymous:\n    enabled: false\nreadOnlyPort: 0\n");
+  CHECK(run("{doc: {file: /var/lib/kubelet/config.yaml, path: authentication.anonymous.enabled, equals: 'false'}}", b.snap).result ==
+        ResultKind::pass);
+  CHECK(run("{doc: {file: /var/lib/kubelet/config.yaml, path: readOnlyPort, equals: '0'}}", b.snap).result == ResultKind::pass);
+}
+
+TEST_CASE("doc rule content is checked when loaded", "[doc][content]") {
+  auto bad = [](const std::string& rule, const std::string& extra = "") {
+    auto r = load_texts({{"d.yaml", check_text(rule, extra)}});
+    REQUIRE_FALSE(r.ok());
+    return r.diagnostics.front().str();
+  };
+  CHECK(bad("{doc: {file: /etc/x.json, path: 'a..b', equals: x}}").find("path 'a..b': empty key") != std::string::npos);
+  CHECK(bad("{doc: {file: /etc/x.conf, path: a, equals: x}}").find("cannot tell the format") != std::string::npos);
+  CHECK(bad("{doc: {file: /etc/x.json, path: a}}").find("rule has no value test") != std::string::npos);
+  CHECK(bad("{doc: {path: a, equals: x}}").find("give the check a 'subject'") != std::string::npos);
+  CHECK(bad("{doc: {path: a, equals: x}}", "    subject: vm\n").find("unknown subject kind 'vm'") != std::string::npos);
+  CHECK(bad("{doc: {file: /etc/x.json, path: a, each: some, equals: x}}").find("'each' must be all, any or none") !=
+        std::string::npos);
+}
+
+TEST_CASE("subjects: one result per container, named; none is not applicable; unreadable is an error", "[doc][subject]") {
+  const std::string checks = check_text("{doc: {path: hostconfig.Privileged, equals: 'false', default: 'false'}}",
+                                        "    subject: docker-container\n");
+  SnapshotBuilder b;
+  b.glob("/var/lib/docker/containers/*/config.v2.json", {});
+  b.glob("/var/lib/docker/containers/*/hostconfig.json", {});
+  HostReport none = run_all(checks, b.snap);
+  REQUIRE(none.results.size() == 1);
+  CHECK(none.results[0].result == ResultKind::not_applicable);
+  CHECK(none.results[0].evidence == "no Docker containers in /var/lib/docker/containers");
+
+  const std::string a = "/var/lib/docker/containers/aaaaaaaaaaaa1111";
+  const std::string z = "/var/lib/docker/containers/zzzzzzzzzzzz2222";
+  const std::string x = "/var/lib/docker/containers/xxxxxxxxxxxx3333";
+  b.glob("/var/lib/docker/containers/*/config.v2.json", {a + "/config.v2.json", x + "/config.v2.json", z + "/config.v2.json"});
+  b.file(a + "/config.v2.json", R"({"Name": "/web", "Config": {"User": ""}})").file(a + "/hostconfig.json", R"({"Privileged": true})");
+  b.file(z + "/config.v2.json", R"({"Name": "/db"})").file(z + "/hostconfig.json", R"({"Privileged": false})");
+  b.file(x + "/config.v2.json", "{not json");
+  HostReport rep = run_all(checks, b.snap);
+  REQUIRE(rep.results.size() == 3);
+  CHECK(rep.results[0].subject == "web (aaaaaaaaaaaa)");
+  CHECK(rep.results[0].result == ResultKind::fail);
+  CHECK(rep.results[0].evidence == "hostconfig.Privileged = true (expected a value that equals false)");
+  CHECK(rep.results[1].subject == "db (zzzzzzzzzzzz)");
+  CHECK(rep.results[1].result == ResultKind::pass);
+  CHECK(rep.results[2].result == ResultKind::error);
+  CHECK(rep.results[2].subject == x + "/config.v2.json");
+  CHECK(rep.summary.fail == 1);
+  CHECK(rep.summary.pass == 1);
+  CHECK(rep.summary.error == 1);
+  for (const auto& r : rep.results) CHECK(r.item == 0);
+  // one result per check from the single-check API: the worst, every subject's evidence
+  HostFacts facts(b.snap);
+  CheckResult agg = evaluate_check(facts, kept().back().checks().front());
+  CHECK(agg.result == ResultKind::fail);
+  CHECK(agg.evidence.starts_with("[web (aaaaaaaaaaaa)] hostconfig.Privileged = true"));
+  // the plan asks for what the kind needs
+  Plan plan = kept().back().checks().front().plan();
+  CHECK(plan.items.count("/var/lib/docker/containers/*/config.v2.json"));
+}
+
+TEST_CASE("roles: a check for k8s-node applies only to hosts with that tag", "[doc][roles]") {
+  SnapshotBuilder b;
+  b.file("/var/lib/kubelet/config.yaml", "readOnlyPort: 10255\n");
+  const std::string checks = check_text("{doc: {file: /var/lib/kubelet/config.yaml, path: readOnlyPort, equals: '0'}}",
+                                        "    applies: {role: [k8s-node]}\n");
+  HostReport plain = run_all(checks, b.snap);
+  CHECK(plain.results[0].result == ResultKind::not_applicable);
+  CHECK(plain.results[0].evidence == "host roles are none, check applies to k8s-node");
+  b.snap.tags = {"edge", "k8s-node"};
+  HostReport node = run_all(checks, b.snap);
+  CHECK(node.results[0].result == ResultKind::fail);
+  CHECK(node.tags == std::vector<std::string>{"edge", "k8s-node"});
+}
