@@ -127,6 +127,12 @@ std::string read_text_file(const std::string& path) {
   return ss.str();
 }
 
+fa::Policy load_policy_file(const std::string& path) {
+  auto p = fa::parse_policy(read_text_file(path), path);
+  if (!p) throw CliError{p.error().message};
+  return std::move(*p);
+}
+
 // --fail-on: the lowest severity whose failure makes the exit code 2; "none" never does.
 std::optional<fa::Severity> parse_threshold(const std::string& s) {
   if (s == "none") return std::nullopt;
@@ -191,6 +197,8 @@ struct ScanArgs {
   bool agent_path_explicit = false;  // given on the command line: wins over fleetaudit_agent
   std::uint64_t max_host_bytes = 256ull << 20;
   std::string ssh_config = "~/.ssh/config";
+  std::string policy;
+  std::vector<std::string> roles;
   bool details = false;
   std::string root;
   std::string profile = kDefaultProfile;
@@ -274,10 +282,12 @@ int run_scan_command(const ScanArgs& a) {
       t.root = a.root;
     }
     t.name = a.name;
+    t.tags = a.roles;
     req.targets.push_back(std::move(t));
   }
   req.profile = a.profile == "all" ? std::string() : a.profile;
   req.level = a.level;
+  if (!a.policy.empty()) req.policy = load_policy_file(a.policy);
   if (!a.no_db) req.store = a.db.empty() ? fa::default_store_path() : std::filesystem::path(a.db);
   if (!a.inventory.empty()) req.keep_results = a.out.format == "json" || a.details || !req.store;
   std::optional<Progress> progress;
@@ -366,6 +376,7 @@ int run_collect_command(const CollectArgs& a) {
 
 struct EvaluateArgs {
   std::string snapshot;
+  std::string policy;
   std::string profile = kDefaultProfile;
   int level = 0;
   std::string fail_on = "low";
@@ -388,6 +399,7 @@ int run_evaluate_command(const EvaluateArgs& a) {
   req.targets.push_back(std::move(t));
   req.profile = a.profile == "all" ? std::string() : a.profile;
   req.level = a.level;
+  if (!a.policy.empty()) req.policy = load_policy_file(a.policy);
   if (!a.db.empty()) req.store = a.db;
   auto report = fa::run_scan(content, req);
   if (!report) throw CliError{report.error().message};
@@ -579,6 +591,8 @@ int main(int argc, char** argv) {
   auto* agent_opt = scan_cmd->add_option("--agent-path", scan.agent_path, "fleetaudit on the hosts: collects in place when present ('none': never)")->capture_default_str();
   scan_cmd->add_option("--max-host-bytes", scan.max_host_bytes, "A host sending more is a collection error")->capture_default_str();
   scan_cmd->add_option("--ssh-config", scan.ssh_config, "OpenSSH client config for host aliases ('' for none)")->capture_default_str();
+  scan_cmd->add_option("--policy", scan.policy, "Site policy lists (YAML) that checks refer to: allowed registries ...");
+  scan_cmd->add_option("--role", scan.roles, "Role tag of this machine or root (hypervisor, container-host, k8s-node, edge ...); repeatable");
   scan_cmd->add_flag("--details", scan.details, "With an inventory: every host's results too, not only the fleet table");
   scan_cmd->add_option("--root", scan.root, "Scan the tree under DIR (a mounted image or chroot) instead of this machine");
   scan_cmd->add_option("--profile", scan.profile, "Profile id, or 'all' for every check without a profile")->capture_default_str();
@@ -615,6 +629,7 @@ int main(int argc, char** argv) {
   ev_cmd->add_option("--fail-on", ev.fail_on, "Exit 2 when a check of this severity or higher fails")->capture_default_str();
   ev_cmd->add_option("--content", ev.content, "Directory holding checks/ and benchmarks-cis/");
   ev_cmd->add_option("--db", ev.db, "Also store the evaluation in this store");
+  ev_cmd->add_option("--policy", ev.policy, "Site policy lists (YAML) that checks refer to");
   add_output_options(ev_cmd, ev.out);
 
   std::string checks_content, checks_profile, checks_format = "table", show_id;

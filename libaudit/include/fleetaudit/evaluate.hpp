@@ -3,6 +3,7 @@
 /// Evaluation: Snapshot x checks -> HostReport. A pure function: no I/O, no
 /// clock (the snapshot's collection time stands for "now"), no globals.
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,24 +55,38 @@ struct HostReport {
   Summary summary;
 };
 
+/// Site policy: named lists that content refers to by name (registries
+/// images may come from, accounts allowed in the docker group ...). Entries
+/// are glob patterns ('*' any run of characters, '?' one). A rule naming a
+/// list the site has not set gives `manual`: a person must answer it.
+struct Policy {
+  std::map<std::string, std::vector<std::string>, std::less<>> lists;
+};
+
+/// Parses a policy file: a YAML mapping of list names to lists of strings.
+/// `display` names the file in errors ("policy.yaml:3:5: ...").
+Expected<Policy> parse_policy(std::string_view yaml_text, std::string_view display);
+
 /// Parsed views of one snapshot (effective sshd configuration, package
 /// database, accounts ...), built lazily on first use and kept, so evaluating
 /// many checks or selections parses each file once. Not thread-safe: use one
 /// HostFacts per thread. The snapshot must outlive it.
 class HostFacts {
  public:
-  explicit HostFacts(const Snapshot& snapshot);
+  explicit HostFacts(const Snapshot& snapshot, const Policy* policy = nullptr);
   ~HostFacts();
   HostFacts(const HostFacts&) = delete;
   HostFacts& operator=(const HostFacts&) = delete;
 
   const Snapshot& snapshot() const noexcept;
+  const Policy* policy() const noexcept { return policy_; }
 
   struct Cache;  // private to the library
   Cache& cache() const noexcept { return *cache_; }
 
  private:
   const Snapshot* snapshot_;
+  const Policy* policy_;
   std::unique_ptr<Cache> cache_;
 };
 
@@ -83,6 +98,6 @@ HostReport evaluate(const HostFacts& facts, const Selection& selection);
 
 /// Evaluates a selection against one snapshot. Thread-safe: content and
 /// snapshot are only read.
-HostReport evaluate(const Snapshot& snapshot, const Selection& selection);
+HostReport evaluate(const Snapshot& snapshot, const Selection& selection, const Policy* policy = nullptr);
 
 }  // namespace fleetaudit

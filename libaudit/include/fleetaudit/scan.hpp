@@ -84,6 +84,7 @@ struct ScanRequest {
   /// caller that only needs the per-host summaries can let them go as each
   /// host is stored: memory then stays flat whatever the fleet's size.
   bool keep_results = true;
+  Policy policy;              ///< site policy lists for rules that name them
   std::function<void(const ScanProgress&)> on_progress;  ///< called from worker threads, serialized
   const std::atomic<bool>* cancel = nullptr;   ///< set to stop: remaining hosts are skipped
 };

@@ -538,7 +538,16 @@ class RuleParser {
     }
     r.absent = opt_bool(m, "absent", false);
     r.default_value = opt_string(m, "default");
-    r.test = value_test(m, !r.absent);
+    for (auto [key, dst] : {std::pair{"allowed", &r.allowed}, std::pair{"denied", &r.denied}}) {
+      if (auto v = opt_string(m, key)) {
+        *dst = *v;
+        bool ident = !v->empty() && std::all_of(v->begin(), v->end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+        });
+        if (!ident) ctx_.error(m.get(key), std::string("'") + key + "' names a policy list: lower-case letters, digits and '_'");
+      }
+    }
+    r.test = value_test(m, !r.absent && r.allowed.empty() && r.denied.empty());
     r.missing = missing(m, r.absent ? Missing::pass : Missing::fail);
     if (r.absent && !r.test.empty()) ctx_.error(m.node(), "'absent: true' cannot be combined with a value test");
     if (r.absent && r.default_value) ctx_.error(m.get("default"), "'absent: true' cannot be combined with 'default'");

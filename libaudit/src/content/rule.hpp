@@ -165,6 +165,8 @@ struct DocRule {
   bool absent = false;                       // the path must lead nowhere
   Missing missing = Missing::fail;           // the path leads nowhere (or the file is missing)
   std::optional<std::string> default_value;  // ... then test this instead
+  std::string allowed;                       // a policy list: every value must match one of its patterns
+  std::string denied;                        // a policy list: no value may match any of its patterns
 };
 
 struct Rule {

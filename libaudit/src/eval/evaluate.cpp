@@ -877,9 +877,39 @@ class Evaluator {
       ev.into(o);
       return o;
     }
+    // Policy lists: a list the site has not set leaves the question to a person.
+    const std::vector<std::string>* allowed = nullptr;
+    const std::vector<std::string>* denied = nullptr;
+    for (auto [name, dst] : {std::pair{&r.allowed, &allowed}, std::pair{&r.denied, &denied}}) {
+      if (name->empty()) continue;
+      const Policy* pol = c_.policy;
+      auto it = pol ? pol->lists.find(*name) : decltype(pol->lists.end()){};
+      if (!pol || it == pol->lists.end()) {
+        Outcome o = Outcome::make(ResultKind::manual, "policy list '" + *name + "' is not set (scan --policy FILE); values seen:");
+        EvidenceList ev;
+        for (const auto& m : matches) ev.add([&] { return shown(m); });
+        ev.into(o);
+        return o;
+      }
+      *dst = &it->second;
+    }
+    auto policy_why = [&](const nlohmann::json& v) -> std::string {
+      std::vector<std::string> values;
+      if (v.is_array()) for (const auto& e : v) values.push_back(parse::doc_text(e));
+      else values.push_back(parse::doc_text(v));
+      for (const auto& val : values) {
+        auto hit = [&](const std::vector<std::string>* list) {
+          return std::any_of(list->begin(), list->end(), [&](const std::string& pat) { return util::wildcard_match(pat, val); });
+        };
+        if (allowed && !hit(allowed)) return val + " is not in policy list '" + r.allowed + "'";
+        if (denied && hit(denied)) return val + " is in policy list '" + r.denied + "'";
+      }
+      return {};
+    };
     EvidenceList good, bad;
     for (const auto& m : matches) {
-      std::string why = r.test.check(parse::doc_text(*m.value));
+      std::string why = r.test.empty() ? std::string() : r.test.check(parse::doc_text(*m.value));
+      if (why.empty()) why = policy_why(*m.value);
       if (why.empty()) good.add([&] { return shown(m); });
       else bad.add([&] { return shown(m) + " (" + why + ")"; });
     }
@@ -953,7 +983,8 @@ Outcome applicability(HostFacts::Cache& c, const detail::Applicability& a) {
 
 }  // namespace
 
-HostFacts::HostFacts(const Snapshot& snapshot) : snapshot_(&snapshot), cache_(std::make_unique<Cache>(snapshot)) {}
+HostFacts::HostFacts(const Snapshot& snapshot, const Policy* policy)
+    : snapshot_(&snapshot), policy_(policy), cache_(std::make_unique<Cache>(snapshot, policy)) {}
 HostFacts::~HostFacts() = default;
 const Snapshot& HostFacts::snapshot() const noexcept { return *snapshot_; }
 
@@ -1078,8 +1109,8 @@ HostReport evaluate(const HostFacts& facts, const Selection& selection) {
   return rep;
 }
 
-HostReport evaluate(const Snapshot& snapshot, const Selection& selection) {
-  HostFacts facts(snapshot);
+HostReport evaluate(const Snapshot& snapshot, const Selection& selection, const Policy* policy) {
+  HostFacts facts(snapshot, policy);
   return evaluate(facts, selection);
 }
 

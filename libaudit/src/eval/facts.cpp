@@ -353,7 +353,7 @@ const Parsed<nlohmann::json>& HostFacts::Cache::document(const std::string& path
 const SubjectSet& HostFacts::Cache::subjects(const SubjectKind& kind) {
   auto it = subjects_.find(kind.name);
   if (it != subjects_.end()) return it->second;
-  return subjects_.emplace(kind.name, kind.build(index, source)).first->second;
+  return subjects_.emplace(kind.name, kind.build(snap, index, source)).first->second;
 }
 
 }  // namespace fleetaudit

@@ -61,9 +61,10 @@ struct Parsed {
 };
 
 struct HostFacts::Cache {
-  explicit Cache(const Snapshot& s) : snap(s), index(s), source(index) {}
+  explicit Cache(const Snapshot& s, const Policy* p = nullptr) : snap(s), policy(p), index(s), source(index) {}
 
   const Snapshot& snap;
+  const Policy* policy;
   SnapshotIndex index;
   SnapshotSource source;
 

@@ -26,7 +26,7 @@ void plan_docker_container(Plan& p) {
 
 // A container's document: {"id", "name", "config": config.v2.json,
 // "hostconfig": hostconfig.json} exactly as the engine wrote them.
-SubjectSet build_docker_container(const SnapshotIndex&, const parse::TextSource& src) {
+SubjectSet build_docker_container(const Snapshot&, const SnapshotIndex&, const parse::TextSource& src) {
   SubjectSet out;
   bool collected = false;
   const std::string pattern = std::string(kDockerContainers) + "/*/config.v2.json";

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fleetaudit/plan.hpp"
+#include "fleetaudit/snapshot.hpp"
 
 namespace fleetaudit {
 
@@ -41,7 +42,7 @@ struct SubjectKind {
   std::string_view name;         // "docker-container"
   std::string_view description;  // for messages and documentation
   void (*plan)(Plan& plan);      // what to collect for it
-  SubjectSet (*build)(const SnapshotIndex& index, const parse::TextSource& source);
+  SubjectSet (*build)(const Snapshot& snapshot, const SnapshotIndex& index, const parse::TextSource& source);
 };
 
 /// The registered kinds (order of registration).

@@ -157,7 +157,7 @@ Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& req)
           snap = std::move(c.snapshot);
           // Evaluate whatever arrived (facts that did not are errors in the
           // results); a host that sent nothing usable has no results.
-          if (c.state == "ok" || c.state == "partial") hr = evaluate(snap, sel);
+          if (c.state == "ok" || c.state == "partial") hr = evaluate(snap, sel, &req.policy);
           hr.host = snap.host.empty() ? target_name(t) : snap.host;
           hr.collector = snap.collector;
           hr.collected_at = snap.collected_at;

@@ -42,6 +42,9 @@ bool section_less(std::string_view a, std::string_view b) noexcept;
 /// fnmatch(3)-style match of one path against a glob ('*' and '?' do not
 /// cross '/'; '[...]' classes). Pure, so the engine can match without the host.
 bool glob_match(std::string_view pattern, std::string_view path) noexcept;
+/// '*' any run of characters ('/' included), '?' any one: for names such as
+/// image references ("harbor.example.com/*"), not paths.
+bool wildcard_match(std::string_view pattern, std::string_view text) noexcept;
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 

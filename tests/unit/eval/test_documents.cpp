@@ -199,3 +199,37 @@ TEST_CASE("roles: a check for k8s-node applies only to hosts with that tag", "[d
   CHECK(node.results[0].result == ResultKind::fail);
   CHECK(node.tags == std::vector<std::string>{"edge", "k8s-node"});
 }
+
+TEST_CASE("policy lists: allowed and denied patterns; an unset list leaves the check to a person", "[doc][policy]") {
+  auto pol = parse_policy("allowed_registries: ['harbor.example.com/*', 'registry.k8s.io/pause:*']\nempty_list: []\n", "p.yaml");
+  REQUIRE(pol);
+  CHECK(pol->lists.at("allowed_registries").size() == 2);
+  CHECK(parse_policy("a: [x]\na: [y]\n", "p.yaml").error().message == "p.yaml:2:1: list 'a' is given twice");
+  CHECK(parse_policy("Bad-Name: [x]\n", "p.yaml").error().message.starts_with("p.yaml:1:1: list name 'Bad-Name'"));
+  CHECK(parse_policy("- x\n", "p.yaml").error().message.starts_with("p.yaml:1:1: a policy is a mapping"));
+
+  const std::string checks = check_text("{doc: {path: config.Config.Image, allowed: allowed_registries}}",
+                                        "    subject: docker-container\n");
+  SnapshotBuilder b;
+  const std::string a = "/var/lib/docker/containers/aaaaaaaaaaaa1111";
+  const std::string z = "/var/lib/docker/containers/zzzzzzzzzzzz2222";
+  b.glob("/var/lib/docker/containers/*/config.v2.json", {a + "/config.v2.json", z + "/config.v2.json"});
+  b.glob("/var/lib/docker/containers/*/hostconfig.json", {});
+  b.file(a + "/config.v2.json", R"({"Name": "/web", "Config": {"Image": "harbor.example.com/team/web:1.4"}})");
+  b.file(z + "/config.v2.json", R"({"Name": "/db", "Config": {"Image": "docker.io/library/postgres:16"}})");
+  const ContentSet& c = content_of(checks);
+  HostReport with = evaluate(b.snap, c.select_all(), &*pol);
+  REQUIRE(with.results.size() == 2);
+  CHECK(with.results[0].result == ResultKind::pass);
+  CHECK(with.results[1].result == ResultKind::fail);
+  CHECK(with.results[1].evidence ==
+        "config.Config.Image = docker.io/library/postgres:16 (docker.io/library/postgres:16 is not in policy list "
+        "'allowed_registries')");
+  HostReport without = evaluate(b.snap, c.select_all());
+  CHECK(without.results[0].result == ResultKind::manual);
+  CHECK(without.results[0].evidence.starts_with("policy list 'allowed_registries' is not set (scan --policy FILE)"));
+  // denied: no value may match
+  const ContentSet& d = content_of(check_text("{doc: {path: config.Config.Image, denied: empty_list}}", "    subject: docker-container\n"));
+  HostReport den = evaluate(b.snap, d.select_all(), &*pol);
+  CHECK(den.results[0].result == ResultKind::pass);
+}
