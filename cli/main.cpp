@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cerrno>
 #include <cstdio>
@@ -19,6 +20,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -133,6 +135,12 @@ fa::Policy load_policy_file(const std::string& path) {
   return std::move(*p);
 }
 
+fa::WaiverSet load_waivers_file(const std::string& path, const fa::ContentSet& content) {
+  auto w = fa::parse_waivers(read_text_file(path), path, &content);
+  if (!w) throw CliError{w.error().message};
+  return std::move(*w);
+}
+
 // --fail-on: the lowest severity whose failure makes the exit code 2; "none" never does.
 std::optional<fa::Severity> parse_threshold(const std::string& s) {
   if (s == "none") return std::nullopt;
@@ -198,6 +206,7 @@ struct ScanArgs {
   std::uint64_t max_host_bytes = 256ull << 20;
   std::string ssh_config = "~/.ssh/config";
   std::string policy;
+  std::string waivers;
   std::vector<std::string> roles;
   bool details = false;
   std::string root;
@@ -288,6 +297,7 @@ int run_scan_command(const ScanArgs& a) {
   req.profile = a.profile == "all" ? std::string() : a.profile;
   req.level = a.level;
   if (!a.policy.empty()) req.policy = load_policy_file(a.policy);
+  if (!a.waivers.empty()) req.waivers = load_waivers_file(a.waivers, content);
   if (!a.no_db) req.store = a.db.empty() ? fa::default_store_path() : std::filesystem::path(a.db);
   if (!a.inventory.empty()) req.keep_results = a.out.format == "json" || a.details || !req.store;
   std::optional<Progress> progress;
@@ -377,6 +387,7 @@ int run_collect_command(const CollectArgs& a) {
 struct EvaluateArgs {
   std::string snapshot;
   std::string policy;
+  std::string waivers;
   std::string profile = kDefaultProfile;
   int level = 0;
   std::string fail_on = "low";
@@ -400,6 +411,7 @@ int run_evaluate_command(const EvaluateArgs& a) {
   req.profile = a.profile == "all" ? std::string() : a.profile;
   req.level = a.level;
   if (!a.policy.empty()) req.policy = load_policy_file(a.policy);
+  if (!a.waivers.empty()) req.waivers = load_waivers_file(a.waivers, content);
   if (!a.db.empty()) req.store = a.db;
   auto report = fa::run_scan(content, req);
   if (!report) throw CliError{report.error().message};
@@ -412,6 +424,137 @@ int run_evaluate_command(const EvaluateArgs& a) {
 std::string pad(std::string s, std::size_t w) {
   if (s.size() < w) s.append(w - s.size(), ' ');
   return s;
+}
+
+std::string fa_to_lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string fa_join(const std::vector<std::string>& v, const std::string& sep) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? sep : std::string()) + v[i];
+  return out;
+}
+
+std::filesystem::path content_base(const std::string& dir) {
+  if (!dir.empty()) return dir;
+  auto found = fa::find_content_dir();
+  if (!found) throw CliError{found.error().message};
+  return *found;
+}
+
+// `checks coverage`: per top-level section, what the profile answers with a
+// check, what the benchmark leaves to a person, and what is not automated
+// yet; against the benchmark's reference list when one is shipped
+// (benchmarks-cis/reference/<profile>.tsv, first column the section id).
+int run_checks_coverage(const std::string& content_dir, const std::vector<std::string>& ids, const std::string& reference_arg,
+                        const std::string& format) {
+  fa::ContentSet content = load_content(content_dir);
+  std::vector<const fa::Profile*> profiles;
+  if (ids.empty()) {
+    for (const auto& p : content.profiles()) profiles.push_back(&p);
+  } else {
+    for (const auto& id : ids) {
+      const fa::Profile* p = content.find_profile(id);
+      if (!p) throw CliError{"no profile '" + id + "'"};
+      profiles.push_back(p);
+    }
+  }
+  struct {
+    std::vector<std::string> items;
+  } all;
+  std::ostringstream out;
+  for (const fa::Profile* p : profiles) {
+    struct Row {
+      int entries = 0, checks = 0, manual = 0, not_yet = 0;
+    };
+    std::map<std::string, Row, decltype([](const std::string& a, const std::string& b) {
+      return a.size() != b.size() ? a.size() < b.size() : a < b;
+    })> rows;
+    Row total;
+    std::set<std::string> sections, with_check;
+    for (const auto& e : p->entries) {
+      std::string top = e.section.substr(0, e.section.find('.'));
+      Row& r = rows[top];
+      bool not_yet = !e.manual.empty() && e.manual.starts_with("Not automated yet");
+      for (Row* x : {&r, &total}) {
+        ++x->entries;
+        if (!e.check_id.empty()) ++x->checks;
+        else if (not_yet) ++x->not_yet;
+        else ++x->manual;
+      }
+      sections.insert(e.section);
+      if (!e.check_id.empty()) with_check.insert(e.section);
+    }
+    // The reference list: ids, and which of them the benchmark calls automated.
+    std::filesystem::path ref = reference_arg.empty() ? content_base(content_dir) / "benchmarks-cis" / "reference" / (p->id + ".tsv")
+                                                      : std::filesystem::path(reference_arg);
+    int ref_rows = 0, ref_automated = 0, ref_present = 0, ref_auto_checked = 0;
+    std::vector<std::string> missing;
+    bool have_ref = false;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(ref, ec)) {
+      have_ref = true;
+      std::istringstream in(read_text_file(ref.string()));
+      bool header = true;
+      for (std::string line; std::getline(in, line);) {
+        if (line.empty() || line[0] == '#') continue;
+        if (header) {
+          header = false;
+          continue;
+        }
+        std::string id = line.substr(0, line.find('\t'));
+        std::string lower = fa_to_lower(line);
+        bool manual = lower.find("\tmanual\t") != std::string::npos || lower.find("[manual]") != std::string::npos;
+        ++ref_rows;
+        if (!manual) ++ref_automated;
+        if (sections.count(id)) ++ref_present;
+        else missing.push_back(id);
+        if (!manual && with_check.count(id)) ++ref_auto_checked;
+      }
+    }
+    if (format == "json") {
+      std::ostringstream j;
+      j << "{\"profile\":\"" << p->id << "\",\"entries\":" << total.entries << ",\"checks\":" << total.checks
+        << ",\"manual\":" << total.manual << ",\"not_automated_yet\":" << total.not_yet;
+      if (have_ref)
+        j << ",\"reference\":{\"rows\":" << ref_rows << ",\"automated\":" << ref_automated << ",\"accounted\":" << ref_present
+          << ",\"automated_with_check\":" << ref_auto_checked << "}";
+      j << ",\"sections\":{";
+      bool first = true;
+      for (const auto& [sec, r] : rows) {
+        j << (first ? "" : ",") << "\"" << sec << "\":{\"entries\":" << r.entries << ",\"checks\":" << r.checks
+          << ",\"manual\":" << r.manual << ",\"not_automated_yet\":" << r.not_yet << "}";
+        first = false;
+      }
+      j << "}}";
+      all.items.push_back(j.str());
+      continue;
+    }
+    out << "Profile " << p->id << " (" << p->title << " " << p->version << "): " << total.entries << " entries\n";
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "  %-8s %8s %8s %8s %8s\n", "SECTION", "ENTRIES", "CHECKS", "MANUAL", "NOT-YET");
+    out << buf;
+    for (const auto& [sec, r] : rows) {
+      std::snprintf(buf, sizeof buf, "  %-8s %8d %8d %8d %8d\n", sec.c_str(), r.entries, r.checks, r.manual, r.not_yet);
+      out << buf;
+    }
+    std::snprintf(buf, sizeof buf, "  %-8s %8d %8d %8d %8d\n", "total", total.entries, total.checks, total.manual, total.not_yet);
+    out << buf;
+    out << "  MANUAL: the benchmark leaves it to a person; NOT-YET: automatable, not automated yet\n";
+    if (have_ref) {
+      std::snprintf(buf, sizeof buf, "%.1f", ref_automated ? 100.0 * ref_auto_checked / ref_automated : 0.0);
+      out << "  reference " << ref.filename().string() << ": " << ref_rows << " recommendations (" << ref_automated
+          << " automated); " << ref_present << " accounted for in the profile; automated ones answered by a check: "
+          << ref_auto_checked << "/" << ref_automated << " (" << buf << "%)\n";
+      if (!missing.empty()) out << "  not in the profile: " << fa_join(missing, ", ") << "\n";
+    }
+    out << "\n";
+  }
+  if (format == "json") std::cout << "[" << fa_join(all.items, ",") << "]\n";
+  else std::cout << out.str();
+  return kExitOk;
 }
 
 int run_checks_list(const std::string& content_dir, const std::string& profile, const std::string& format) {
@@ -591,6 +734,7 @@ int main(int argc, char** argv) {
   auto* agent_opt = scan_cmd->add_option("--agent-path", scan.agent_path, "fleetaudit on the hosts: collects in place when present ('none': never)")->capture_default_str();
   scan_cmd->add_option("--max-host-bytes", scan.max_host_bytes, "A host sending more is a collection error")->capture_default_str();
   scan_cmd->add_option("--ssh-config", scan.ssh_config, "OpenSSH client config for host aliases ('' for none)")->capture_default_str();
+  scan_cmd->add_option("--waivers", scan.waivers, "Accepted failures (YAML: check, hosts, subject, reason, owner, expires)");
   scan_cmd->add_option("--policy", scan.policy, "Site policy lists (YAML) that checks refer to: allowed registries ...");
   scan_cmd->add_option("--role", scan.roles, "Role tag of this machine or root (hypervisor, container-host, k8s-node, edge ...); repeatable");
   scan_cmd->add_flag("--details", scan.details, "With an inventory: every host's results too, not only the fleet table");
@@ -630,6 +774,7 @@ int main(int argc, char** argv) {
   ev_cmd->add_option("--content", ev.content, "Directory holding checks/ and benchmarks-cis/");
   ev_cmd->add_option("--db", ev.db, "Also store the evaluation in this store");
   ev_cmd->add_option("--policy", ev.policy, "Site policy lists (YAML) that checks refer to");
+  ev_cmd->add_option("--waivers", ev.waivers, "Accepted failures (YAML)");
   add_output_options(ev_cmd, ev.out);
 
   std::string checks_content, checks_profile, checks_format = "table", show_id;
@@ -643,13 +788,20 @@ int main(int argc, char** argv) {
   auto* show_cmd = checks_cmd->add_subcommand("show", "Show one check in full");
   show_cmd->add_option("id", show_id, "Check id")->required();
   auto* validate_cmd = checks_cmd->add_subcommand("validate", "Validate content: schema, rules, regexes, ids, profiles");
+  std::vector<std::string> coverage_profiles;
+  std::string coverage_reference, coverage_format = "table";
+  auto* coverage_cmd = checks_cmd->add_subcommand(
+      "coverage", "Per section: entries answered by a check, left to a person, not automated yet; against the reference list");
+  coverage_cmd->add_option("--profile", coverage_profiles, "Profile id (repeatable; default every profile)");
+  coverage_cmd->add_option("--reference", coverage_reference, "Reference list (TSV, first column the section id)");
+  coverage_cmd->add_option("--format", coverage_format, "table or json")->check(CLI::IsMember({"table", "json"}));
   int plan_level = 0;
   std::string plan_profile = kDefaultProfile;
   auto* plan_cmd = checks_cmd->add_subcommand(
       "plan", "Print the collection plan (JSON) of a profile: what fleetaudit-agent collect --plan takes");
   plan_cmd->add_option("--profile", plan_profile, "Profile id, or 'all'")->capture_default_str();
   plan_cmd->add_option("--level", plan_level, "Profile level (0: every level)");
-  for (auto* sub : {list_cmd, show_cmd, validate_cmd, plan_cmd}) sub->fallthrough();
+  for (auto* sub : {list_cmd, show_cmd, validate_cmd, plan_cmd, coverage_cmd}) sub->fallthrough();
   validate_cmd->add_option("files", validate_files, "Validate these files only (default: the whole content directory)");
 
   std::string history_db, history_format = "table";
@@ -680,6 +832,7 @@ int main(int argc, char** argv) {
     if (*list_cmd) return run_checks_list(checks_content, checks_profile, checks_format);
     if (*show_cmd) return run_checks_show(checks_content, show_id);
     if (*validate_cmd) return run_checks_validate(checks_content, validate_files);
+    if (*coverage_cmd) return run_checks_coverage(checks_content, coverage_profiles, coverage_reference, coverage_format);
     if (*plan_cmd) {
       fa::ContentSet content = load_content(checks_content);
       auto sel = plan_profile == "all" ? fa::Expected<fa::Selection>(content.select_all()) : content.select(plan_profile, plan_level);

@@ -227,6 +227,66 @@ TEST_CASE("checks plan feeds fleetaudit-agent, whose binary snapshot evaluates l
 }
 #endif
 
+TEST_CASE("waivers: waived failures are reported with their reason and leave the exit code alone", "[cli][waivers]") {
+  ft::FixtureTree bad("ssh-fail");
+  ft::TempDir t;
+  auto scan = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args{"scan", "--root", bad.root().string(), "--no-db", "--name", "web-1"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return fa(args);
+  };
+  auto plain = scan({"--format", "json"});
+  CHECK(plain.exit_code == 2);
+  json before = parse(plain);
+  REQUIRE(before["summary"]["fail"].get<int>() > 0);
+  std::ofstream(t.path() / "w.yaml") << "waivers:\n"
+                                        "  - check: '*'\n    hosts: [web-*]\n    reason: image under rebuild\n"
+                                        "    owner: ops\n    expires: 2999-12-31\n"
+                                        "  - check: ssh.server.root-login-disabled\n    reason: old\n    owner: ops\n"
+                                        "    expires: 2001-01-01\n";
+  auto waived = scan({"--format", "json", "--waivers", (t.path() / "w.yaml").string()});
+  INFO(waived.err);
+  CHECK(waived.exit_code == 0);
+  json after = parse(waived);
+  CHECK(after["summary"]["fail"] == 0);
+  CHECK(after["summary"]["waived"] == before["summary"]["fail"]);
+  CHECK(after["hosts"][0]["score"].get<double>() > before["hosts"][0]["score"].get<double>());
+  const json* root = result_of(after, "ssh.server.root-login-disabled");
+  REQUIRE(root);
+  CHECK((*root)["result"] == "waived");
+  CHECK((*root)["evidence"].get<std::string>().find("waived until 2999-12-31 (ops): image under rebuild") != std::string::npos);
+  REQUIRE(after["waiver_notes"].size() == 1);
+  CHECK(after["waiver_notes"][0].get<std::string>().starts_with("expired waiver "));
+  auto table = scan({"--waivers", (t.path() / "w.yaml").string()});
+  CHECK(table.out.find("WAIVED") != std::string::npos);
+  CHECK(table.out.find("Note: expired waiver") != std::string::npos);
+  // a broken waiver file stops the scan with file:line
+  std::ofstream(t.path() / "bad.yaml") << "waivers:\n  - check: no.such.check\n    reason: r\n    owner: o\n    expires: 2030-01-01\n";
+  auto broken = scan({"--waivers", (t.path() / "bad.yaml").string()});
+  CHECK(broken.exit_code == 1);
+  CHECK(broken.err.find("bad.yaml:2:12: no check with id 'no.such.check'") != std::string::npos);
+}
+
+TEST_CASE("checks coverage counts per section and against the reference list", "[cli][coverage]") {
+  auto r = fa({"checks", "coverage", "--profile", "cis-debian-12", "--format", "json"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  json j = parse(r);
+  REQUIRE(j.size() == 1);
+  const json& p = j[0];
+  CHECK(p["entries"].get<int>() == p["checks"].get<int>() + p["manual"].get<int>() + p["not_automated_yet"].get<int>());
+  CHECK(p["reference"]["rows"] == 310);
+  CHECK(p["reference"]["automated"] == 289);
+  CHECK(p["reference"]["accounted"] == 310);
+  CHECK(p["reference"]["automated_with_check"].get<int>() * 100 >= 95 * 289);
+  int sum = 0;
+  for (const auto& [sec, row] : p["sections"].items()) sum += row["entries"].get<int>();
+  CHECK(sum == p["entries"].get<int>());
+  auto table = fa({"checks", "coverage", "--profile", "cis-debian-12"});
+  CHECK(table.out.find("automated ones answered by a check: ") != std::string::npos);
+  CHECK(fa({"checks", "coverage", "--profile", "nope"}).exit_code == 1);
+}
+
 TEST_CASE("bad input: clear messages, exit code 1, nothing half-written", "[cli][errors]") {
   ft::TempDir t;
   auto r = fa({"scan", "--profile", "nope", "--no-db"});

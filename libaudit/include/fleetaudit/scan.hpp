@@ -15,6 +15,7 @@
 #include "fleetaudit/collect.hpp"
 #include "fleetaudit/content.hpp"
 #include "fleetaudit/evaluate.hpp"
+#include "fleetaudit/waivers.hpp"
 #include "fleetaudit/expected.hpp"
 #include "fleetaudit/inventory.hpp"
 #include "fleetaudit/snapshot.hpp"
@@ -58,6 +59,8 @@ struct ScanReport {
   std::vector<HostReport> hosts;      ///< in target order
   std::vector<Snapshot> snapshots;    ///< parallel to hosts
   Summary summary;                    ///< over every host
+  /// Expired waivers and waivers that waived nothing (empty without waivers).
+  std::vector<std::string> waiver_notes;
 };
 
 /// Progress of a running scan, reported after each host.
@@ -85,6 +88,7 @@ struct ScanRequest {
   /// host is stored: memory then stays flat whatever the fleet's size.
   bool keep_results = true;
   Policy policy;              ///< site policy lists for rules that name them
+  WaiverSet waivers;          ///< accepted failures (fleetaudit/waivers.hpp)
   std::function<void(const ScanProgress&)> on_progress;  ///< called from worker threads, serialized
   const std::atomic<bool>* cancel = nullptr;   ///< set to stop: remaining hosts are skipped
 };

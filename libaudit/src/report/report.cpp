@@ -118,6 +118,7 @@ std::string format_table(const ScanReport& report, const TableOptions& opt) {
     out << "  Summary: " << summary_line(h.summary) << "\n\n";
   }
   if (report.hosts.size() != 1) out << "Fleet: " << report.hosts.size() << " hosts; " << summary_line(report.summary) << "\n";
+  for (const auto& n : report.waiver_notes) out << "Note: " << n << "\n";
   char dur[32];
   std::snprintf(dur, sizeof dur, "%.3f", s.duration_seconds);
   out << "Scan" << (s.id ? " #" + std::to_string(s.id) : std::string()) << " finished " << s.finished_at << " in " << dur << " s, "
@@ -185,6 +186,11 @@ std::string format_json(const ScanReport& report) {
   w.end_object();
   w.key("summary");
   summary(report.summary);
+  if (!report.waiver_notes.empty()) {
+    w.key("waiver_notes").begin_array();
+    for (const auto& n : report.waiver_notes) w.value(n);
+    w.end_array();
+  }
   w.key("hosts").begin_array();
   for (std::size_t i = 0; i < report.hosts.size(); ++i) {
     const auto& h = report.hosts[i];

@@ -114,6 +114,7 @@ Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& req)
     report.scan.id = scan_id;
   }
 
+  WaiverUse waiver_use;  // over every host, under `mu`
   // The fleet's totals, added up as hosts complete.
   Summary fleet_summary;
   long long fleet_good = 0, fleet_counted = 0;
@@ -163,6 +164,17 @@ Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& req)
           hr.collected_at = snap.collected_at;
           hr.state = c.state;
           hr.state_detail = c.detail;
+          hr.tags = snap.tags;
+          if (!req.waivers.waivers.empty()) {
+            WaiverHost who{hr.host, t.host ? t.host->groups : std::vector<std::string>{}, snap.tags};
+            WaiverUse use;
+            apply_waivers(hr, who, req.waivers, report.scan.started_at, use);
+            std::lock_guard lock(mu);
+            waiver_use.applied.resize(use.applied.size(), 0);
+            waiver_use.expired.resize(use.expired.size(), false);
+            for (std::size_t w = 0; w < use.applied.size(); ++w) waiver_use.applied[w] += use.applied[w];
+            for (std::size_t w = 0; w < use.expired.size(); ++w) waiver_use.expired[w] = waiver_use.expired[w] || use.expired[w];
+          }
         } catch (const std::exception& e) {
           // One host's failure never stops the fleet.
           hr = HostReport{};
@@ -203,6 +215,15 @@ Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& req)
   }
 
   report.summary = fleet_summary;
+  if (!req.waivers.waivers.empty()) {
+    // Expiry does not depend on any host: a scan whose hosts all failed still says which waivers lapsed.
+    WaiverUse dates;
+    HostReport none;
+    apply_waivers(none, WaiverHost{}, req.waivers, report.scan.started_at, dates);
+    waiver_use.applied.resize(req.waivers.waivers.size(), 0);
+    waiver_use.expired = dates.expired;
+    report.waiver_notes = waiver_notes(req.waivers, waiver_use);
+  }
   report.scan.finished_at = util::utc_now();
   report.scan.duration_seconds = util::monotonic_seconds() - t0;
   if (!req.keep_snapshots) report.snapshots.clear();
