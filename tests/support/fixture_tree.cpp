@@ -55,7 +55,8 @@ void load_spec(const std::string& name, Spec& spec, std::set<std::string>& seen)
   const std::string f = file.string();
   for (const auto& kv : root) {
     std::string k = kv.first.as<std::string>();
-    if (k != "base" && k != "files" && k != "packages" && k != "description") bad(f, kv.first, "unknown key '" + k + "'");
+    if (k != "base" && k != "files" && k != "packages" && k != "description" && k != "tags")
+      bad(f, kv.first, "unknown key '" + k + "'");
   }
   if (auto base = root["base"]) {
     if (base.IsScalar()) load_spec(base.as<std::string>(), spec, seen);
@@ -137,6 +138,16 @@ std::vector<std::string> fixture_names() {
     if (e.path().extension() == ".yaml") out.push_back(e.path().stem().string());
   }
   std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> fixture_tags(const std::string& name) {
+  fs::path file = fixtures_dir() / "hosts" / (name + ".yaml");
+  YAML::Node root = YAML::LoadFile(file.string());
+  std::vector<std::string> out;
+  if (auto tags = root["tags"]) {
+    for (const auto& t : tags) out.push_back(t.as<std::string>());
+  }
   return out;
 }
 

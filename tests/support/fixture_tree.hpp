@@ -18,6 +18,7 @@
 //     /var/log/audit:
 //       dir: true                  # a directory
 //     /etc/motd: null              # remove what a base put here
+//   tags: [edge, k8s-node]         # role tags the host is scanned with
 //   packages:                      # rendered into /var/lib/dpkg/status
 //     openssh-server: "1:9.2p1-2+deb12u3"
 //     telnet: null                 # remove a base's package
@@ -30,6 +31,10 @@ namespace fleetaudit::testing {
 
 /// Names of every fixture under tests/fixtures/hosts (without .yaml), sorted.
 std::vector<std::string> fixture_names();
+
+/// The fixture's role tags (its own `tags:` list; not inherited from bases):
+/// the scan gives them to the host as an inventory would.
+std::vector<std::string> fixture_tags(const std::string& name);
 
 /// Builds fixture `name` under `dest` (created; must not exist or be empty).
 /// Throws std::runtime_error naming the spec file and line on bad specs.

@@ -86,6 +86,12 @@ struct Profile {
   std::string title;
   std::string version;    ///< benchmark version ("1.1.0")
   std::string benchmark;  ///< key in a check's refs.cis (usually == id)
+  /// Which references of a check its entries must agree with: "cis" (the
+  /// default: refs.cis[benchmark] lists the entry's section), "nist-800-190"
+  /// (refs.nist-800-190 lists the entry's section or, for a numbered
+  /// sub-entry such as 4.4.3.2, its topic 4.4.3), or "none" (our own profile:
+  /// sections are its own numbering).
+  std::string cites = "cis";
   std::vector<ProfileLevel> levels;
   std::vector<ProfileEntry> entries;
   SourceLocation defined_at;

@@ -46,13 +46,13 @@ namespace {
 const std::vector<std::string> kRuleKinds{"all",      "any",          "none",      "file",    "file_content",
                                           "sshd_config", "login_defs", "config_value", "sysctl", "modprobe",
                                           "mount",    "pam",          "os_release", "package", "service",
-                                          "accounts", "doc"};
+                                          "accounts", "doc", "efivar"};
 
 const std::vector<std::string> kAccountProperties{
     "uid0_only_root",       "gid0_only_root_user",  "gid0_only_root_group", "passwords_shadowed",
     "no_empty_passwords",   "unique_uids",          "unique_gids",          "unique_user_names",
     "unique_group_names",   "primary_groups_exist", "shadow_group_empty",   "root_password_set",
-    "shadow_field",         "no_future_password_change", "system_accounts_no_login"};
+    "shadow_field",         "no_future_password_change", "system_accounts_no_login", "named_accounts_locked"};
 
 const std::vector<std::string> kShadowFields{"min_days", "max_days", "warn_days", "inactive_days"};
 const std::vector<std::string> kServiceStates{"absent", "masked", "disabled", "enabled"};
@@ -137,6 +137,7 @@ class RuleParser {
     else if (kind == "service") r.node = service(m);
     else if (kind == "accounts") r.node = accounts(m);
     else if (kind == "doc") r.node = doc(m);
+    else if (kind == "efivar") r.node = efivar(m);
     else {
       std::string msg = "unknown rule kind '" + kind + "'";
       if (auto s = suggest(kind, kRuleKinds)) msg += " (did you mean '" + *s + "'?)";
@@ -492,12 +493,31 @@ class RuleParser {
       }
     }
     r.exempt = opt_list(m, "exempt");
+    r.names = opt_list(m, "names");
+    if (r.property == "named_accounts_locked" && r.names.empty())
+      ctx_.error(m.node(), "'named_accounts_locked' needs 'names': the accounts that must not have a usable password");
+    if (r.property != "named_accounts_locked" && !r.names.empty())
+      ctx_.error(m.get("names"), "'names' only goes with property named_accounts_locked");
     if (r.property == "shadow_field") {
       r.field = req_string(m, "field");
       if (!r.field.empty() && std::find(kShadowFields.begin(), kShadowFields.end(), r.field) == kShadowFields.end())
         ctx_.error(m.get("field"), "'field' must be one of: " + util::join(kShadowFields, ", "));
       r.test = value_test(m, true);
     }
+    return r;
+  }
+
+  EfiVarRule efivar(MapReader& m) {
+    EfiVarRule r;
+    r.name = req_string(m, "name");
+    bool name_ok = !r.name.empty() && std::all_of(r.name.begin(), r.name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+    if (!r.name.empty() && !name_ok) ctx_.error(m.get("name"), "'name' must be a UEFI variable name such as SecureBoot");
+    if (auto g = opt_string(m, "guid")) {
+      bool ok = g->size() == 36 && std::all_of(g->begin(), g->end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) || c == '-'; });
+      if (!ok) ctx_.error(m.get("guid"), "'guid' must look like 8be4df61-93ca-11d2-aa0d-00e098032b8c");
+      r.guid = *g;
+    }
+    r.test = value_test(m, true);
     return r;
   }
 
@@ -777,6 +797,11 @@ struct ContentLoader {
     str("title", p.title, true);
     str("version", p.version, true);
     str("benchmark", p.benchmark, false);
+    if (yaml::Node n = m.get("cites"); n.IsDefined()) {
+      p.cites = ctx.string(n, "cites").value_or("cis");
+      if (p.cites != "cis" && p.cites != "nist-800-190" && p.cites != "none")
+        ctx.error(n, "'cites' must be cis, nist-800-190 or none");
+    }
     std::string description;
     str("description", description, false);
     if (p.benchmark.empty()) p.benchmark = p.id;
@@ -858,12 +883,23 @@ struct ContentLoader {
           continue;
         }
         cited.insert(c->id);
+        if (p.cites == "none") continue;
+        if (p.cites == "nist-800-190") {
+          const auto& n = c->refs.nist_800_190;
+          std::string topic = e.section.substr(0, e.section.rfind('.'));
+          bool ok = std::find(n.begin(), n.end(), e.section) != n.end() || std::find(n.begin(), n.end(), topic) != n.end();
+          if (!ok)
+            diagnostics.push_back({e.defined_at, "check '" + c->id + "' is entry " + e.section + " of " + p.id +
+                                                     " but its refs.nist-800-190 lists neither " + e.section + " nor " + topic});
+          continue;
+        }
         auto it = c->refs.cis.find(p.benchmark);
         if (it == c->refs.cis.end() || std::find(it->second.begin(), it->second.end(), e.section) == it->second.end()) {
           diagnostics.push_back({e.defined_at, "check '" + c->id + "' is entry " + e.section + " of " + p.id +
                                                    " but its refs.cis." + p.benchmark + " does not list " + e.section});
         }
       }
+      if (p.cites != "cis") continue;
       for (const auto& c : content.checks_) {
         auto it = c.refs.cis.find(p.benchmark);
         if (it == c.refs.cis.end()) continue;

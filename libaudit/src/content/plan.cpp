@@ -131,6 +131,10 @@ struct Planner {
   void operator()(const DocRule& r) const {
     if (!r.file.empty()) plan.add(r.file, kPlanContent);  // a subject's document comes with its kind's plan
   }
+  void operator()(const EfiVarRule& r) const {
+    plan.add("/sys/firmware/efi", kPlanStat);
+    plan.add(r.path(), kPlanContent);
+  }
 };
 
 std::string quoted_list(const std::vector<std::string>& v) { return "[" + util::join(v, ", ") + "]"; }
@@ -214,6 +218,7 @@ struct Describer {
     if (r.default_value) s += " (default " + *r.default_value + ")";
     line(s);
   }
+  void operator()(const EfiVarRule& r) const { line("UEFI variable " + r.name + " " + r.test.describe()); }
 };
 
 }  // namespace

@@ -150,6 +150,7 @@ struct AccountsRule {
   std::string field;     // for shadow_field: min_days, max_days, warn_days, inactive_days
   ValueTest test;
   std::vector<std::string> exempt;  // account names left out
+  std::vector<std::string> names;   // named_accounts_locked: these, where present, have no usable password
 };
 
 /// A value in a structured document: a host file (JSON, YAML, TOML) or, in
@@ -169,10 +170,20 @@ struct DocRule {
   std::string denied;                        // a policy list: no value may match any of its patterns
 };
 
+/// A UEFI variable as the kernel exposes it under /sys/firmware/efi/efivars
+/// (4 bytes of attributes, then the data): its first data byte, as a number.
+struct EfiVarRule {
+  std::string name;  // SecureBoot, SetupMode ...
+  std::string guid = "8be4df61-93ca-11d2-aa0d-00e098032b8c";  // the EFI global variable namespace
+  ValueTest test;
+  std::string path() const { return "/sys/firmware/efi/efivars/" + name + "-" + guid; }
+};
+
 struct Rule {
   SourceLocation where;
   std::variant<Combinator, FileRule, ContentRule, SshdRule, LoginDefsRule, ConfigValueRule, SysctlRule,
-               ModprobeRule, MountRule, PamRule, OsReleaseRule, PackageRule, ServiceRule, AccountsRule, DocRule>
+               ModprobeRule, MountRule, PamRule, OsReleaseRule, PackageRule, ServiceRule, AccountsRule, DocRule,
+               EfiVarRule>
       node;
 };
 

@@ -651,7 +651,7 @@ class Evaluator {
     const std::string& prop = r.property;
     auto exempt = [&](const std::string& name) { return std::find(r.exempt.begin(), r.exempt.end(), name) != r.exempt.end(); };
     const bool needs_shadow = prop == "no_empty_passwords" || prop == "root_password_set" || prop == "shadow_field" ||
-                              prop == "no_future_password_change";
+                              prop == "no_future_password_change" || prop == "named_accounts_locked";
     const bool needs_group = prop == "gid0_only_root_group" || prop == "unique_gids" || prop == "unique_group_names" ||
                              prop == "primary_groups_exist" || prop == "shadow_group_empty";
     const bool needs_passwd = !(prop == "no_empty_passwords" || prop == "shadow_field" || prop == "no_future_password_change" ||
@@ -713,6 +713,16 @@ class Evaluator {
           if (e.gid == g.gid) bad.push_back(pw_at(e) + " has shadow as primary group");
       }
       ok_note = "the shadow group has no members";
+    } else if (prop == "named_accounts_locked") {
+      // Well-known default accounts (pi, ubuntu, admin ...): present is fine, a usable password is not.
+      int seen = 0;
+      for (const auto& e : sh.value.entries) {
+        if (std::find(r.names.begin(), r.names.end(), e.name) == r.names.end() || exempt(e.name)) continue;
+        ++seen;
+        if (e.hash.empty()) bad.push_back(sh_at(e) + " has no password at all");
+        else if (e.has_usable_password()) bad.push_back(sh_at(e) + " has a usable password");
+      }
+      ok_note = seen ? std::to_string(seen) + " default account(s) present, all locked" : "none of " + util::join(r.names, ", ") + " exists";
     } else if (prop == "root_password_set") {
       bool found = false;
       for (const auto& e : sh.value.entries) {
@@ -934,6 +944,23 @@ class Evaluator {
         break;
     }
     return o;
+  }
+
+  Outcome operator()(const detail::EfiVarRule& r) {
+    const FileFact* efi = c_.file("/sys/firmware/efi");
+    if (!efi) return Outcome::error("/sys/firmware/efi was not collected");
+    if (efi->type == FileType::error) return Outcome::error("/sys/firmware/efi: " + efi->error);
+    if (!efi->exists()) return Outcome::fail("the host did not boot through UEFI (no /sys/firmware/efi): " + r.name + " cannot be on");
+    const std::string path = r.path();
+    FileText t = c_.source.text(path);
+    if (t.status == FileText::Status::missing) return Outcome::fail("UEFI variable " + r.name + " is not set (" + path + " does not exist)");
+    if (t.status != FileText::Status::ok)
+      return Outcome::error(path + (t.status == FileText::Status::not_collected ? " was not collected" : " could not be read: " + t.reason));
+    if (t.text.size() < 5) return Outcome::error(path + ": " + std::to_string(t.text.size()) + " bytes, too short for a UEFI variable");
+    std::string value = std::to_string(static_cast<unsigned char>(t.text[4]));
+    std::string why = r.test.check(value);
+    std::string seen = "UEFI variable " + r.name + " = " + value;
+    return why.empty() ? Outcome::pass(seen) : Outcome::fail(seen + " (" + why + ")");
   }
 
   HostFacts::Cache& c_;

@@ -33,7 +33,9 @@ const ContentSet& shipped() {
 }
 
 struct FixtureResults {
-  std::map<std::string, std::string> by_check;  // check id -> result
+  // check id -> result; a check with subjects: "check id [subject]" -> result
+  std::map<std::string, std::string> by_check;
+  std::map<std::string, std::set<std::string>> kinds;  // check id -> every result it had on this fixture
 };
 
 const std::map<std::string, FixtureResults>& all_fixture_results() {
@@ -47,8 +49,13 @@ const std::map<std::string, FixtureResults>& all_fixture_results() {
       CollectOptions opt;
       opt.root = tree.root();
       Snapshot snap = collect(plan, opt);
+      snap.tags = ft::fixture_tags(name);
       HostReport rep = evaluate(snap, sel);
-      for (const auto& r : rep.results) out[name].by_check[r.check_id] = std::string(to_string(r.result));
+      for (const auto& r : rep.results) {
+        std::string key = r.subject.empty() ? r.check_id : r.check_id + " [" + r.subject + "]";
+        out[name].by_check[key] = std::string(to_string(r.result));
+        out[name].kinds[r.check_id].insert(std::string(to_string(r.result)));
+      }
     }
     return out;
   }();
@@ -98,10 +105,10 @@ TEST_CASE("every check passes on some fixture host and fails on another", "[cont
   for (const auto& c : shipped().checks()) {
     std::vector<std::string> pass, fail;
     for (const auto& [fixture, r] : results) {
-      auto it = r.by_check.find(c.id);
-      if (it == r.by_check.end()) continue;
-      if (it->second == "pass") pass.push_back(fixture);
-      if (it->second == "fail") fail.push_back(fixture);
+      auto it = r.kinds.find(c.id);
+      if (it == r.kinds.end()) continue;
+      if (it->second.count("pass")) pass.push_back(fixture);
+      if (it->second.count("fail")) fail.push_back(fixture);
     }
     if (pass.empty() || fail.empty())
       unproven.push_back(c.id + (pass.empty() ? " (never passes)" : "") + (fail.empty() ? " (never fails)" : ""));

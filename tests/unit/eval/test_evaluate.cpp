@@ -315,3 +315,33 @@ TEST_CASE("summaries and the weighted score", "[eval][summary]") {
   CHECK(s.score == Approx(100.0 * 16 / 20));
   CHECK(summarize({}).score == 100.0);
 }
+
+TEST_CASE("efivar: the first data byte of a UEFI variable; legacy boot and short files said plainly", "[eval][efivar]") {
+  const std::string var = "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c";
+  SnapshotBuilder b;
+  b.missing("/sys/firmware/efi");
+  auto r = run("{efivar: {name: SecureBoot, equals: '1'}}", b.snap);
+  CHECK(r.result == ResultKind::fail);
+  CHECK(r.evidence == "the host did not boot through UEFI (no /sys/firmware/efi): SecureBoot cannot be on");
+  b.dir("/sys/firmware/efi");
+  b.missing(var);
+  CHECK(run("{efivar: {name: SecureBoot, equals: '1'}}", b.snap).evidence.starts_with("UEFI variable SecureBoot is not set"));
+  b.file(var, std::string("\x06\0\0\0\x01", 5));
+  r = run("{efivar: {name: SecureBoot, equals: '1'}}", b.snap);
+  CHECK(r.result == ResultKind::pass);
+  CHECK(r.evidence == "UEFI variable SecureBoot = 1");
+  b.file(var, std::string("\x06\0\0", 3));
+  CHECK(run("{efivar: {name: SecureBoot, equals: '1'}}", b.snap).result == ResultKind::error);
+}
+
+TEST_CASE("accounts: well-known default accounts may exist but not with a usable password", "[eval][accounts]") {
+  SnapshotBuilder b;
+  b.file("/etc/passwd", std::string(kPasswd) + "pi:x:1001:1001::/home/pi:/bin/bash\nubuntu:x:1002:1002::/home/ubuntu:/bin/bash\n");
+  b.file("/etc/shadow", "root:*:19700::::::\npi:$y$j9T$salt$hash:19700::::::\nubuntu:!$y$j9T$salt$hash:19700::::::\n");
+  auto r = run("{accounts: {property: named_accounts_locked, names: [pi, ubuntu, guest]}}", b.snap);
+  CHECK(r.result == ResultKind::fail);
+  CHECK(r.evidence == "/etc/shadow:2: pi has a usable password");
+  r = run("{accounts: {property: named_accounts_locked, names: [ubuntu, guest]}}", b.snap);
+  CHECK(r.result == ResultKind::pass);
+  CHECK(r.evidence == "1 default account(s) present, all locked");
+}
