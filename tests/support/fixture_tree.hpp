@@ -13,6 +13,10 @@
 //       mode: "0600"               # default 0644 files, 0755 directories
 //       owner: root                # name (from the fixture's /etc/passwd) or number
 //       group: root
+//     /var/lib/rpm/rpmdb.sqlite:
+//       from: rpmdb/rhel9-base.sqlite   # binary content from a file under tests/fixtures
+//     /var/lib/x.bin:
+//       base64: AAECAw==               # or binary content written inline
 //     /etc/systemd/system/x.service:
 //       link: /dev/null            # a symbolic link
 //     /var/log/audit:
