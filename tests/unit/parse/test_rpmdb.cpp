@@ -124,7 +124,7 @@ TEST_CASE("rpmdb: the fixture databases", "[rpmdb]") {
   CHECK(db->format == PackageFormat::rpm);
   CHECK(db->complete);
   CHECK(db->problems.empty());
-  CHECK(db->packages.size() == 36);
+  CHECK(db->packages.size() == 35);
 
   const Package* vim = db->find("vim-minimal");
   REQUIRE(vim);
