@@ -18,6 +18,14 @@ namespace fleetaudit::testing {
 namespace fs = std::filesystem;
 
 fs::path fixtures_dir() { return FLEETAUDIT_FIXTURES_DIR; }
+
+std::string fixture_bytes(const std::string& relative) {
+  std::ifstream in(fixtures_dir() / relative, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + (fixtures_dir() / relative).string());
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
 fs::path source_dir() { return FLEETAUDIT_SOURCE_DIR; }
 
 namespace {
@@ -47,11 +55,11 @@ std::string read_fixture_file(const std::string& file, const YAML::Node& n) {
   const std::string rel = n.as<std::string>();
   if (rel.empty() || rel[0] == '/' || rel.find("..") != std::string::npos)
     bad(file, n, "'from' must name a file under tests/fixtures, got '" + rel + "'");
-  std::ifstream in(fixtures_dir() / rel, std::ios::binary);
-  if (!in) bad(file, n, "cannot read " + (fixtures_dir() / rel).string());
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  try {
+    return fixture_bytes(rel);
+  } catch (const std::runtime_error& e) {
+    bad(file, n, e.what());
+  }
 }
 
 // Binary content written inline; blanks and line breaks are ignored.

@@ -66,6 +66,9 @@ class TempDir {
 };
 
 std::filesystem::path fixtures_dir();
+/// The bytes of a file under tests/fixtures ("rpmdb/rhel9-base.sqlite");
+/// throws std::runtime_error when it cannot be read.
+std::string fixture_bytes(const std::string& relative);
 std::filesystem::path source_dir();
 
 }  // namespace fleetaudit::testing

@@ -20,8 +20,8 @@
 namespace fleetaudit::parse {
 namespace {
 
-constexpr std::uint32_t kMaxEntries = 0xffff;     // rpm's hdrchkTags
-constexpr std::uint32_t kMaxData = 0x0fffffff;    // rpm's hdrchkData
+constexpr std::uint32_t kMaxEntries = 0xffff;   // rpm's hdrchkTags
+constexpr std::uint32_t kMaxData = 0x0fffffff;  // rpm's hdrchkData
 constexpr std::size_t kEntrySize = 16;
 
 enum Tag : std::uint32_t {
@@ -53,13 +53,20 @@ std::uint32_t be32(std::string_view s, std::size_t at) noexcept {
 
 const char* tag_name(std::uint32_t tag) {
   switch (tag) {
-    case kTagName: return "NAME";
-    case kTagVersion: return "VERSION";
-    case kTagRelease: return "RELEASE";
-    case kTagEpoch: return "EPOCH";
-    case kTagArch: return "ARCH";
-    case kTagSourceRpm: return "SOURCERPM";
-    default: return "?";
+    case kTagName:
+      return "NAME";
+    case kTagVersion:
+      return "VERSION";
+    case kTagRelease:
+      return "RELEASE";
+    case kTagEpoch:
+      return "EPOCH";
+    case kTagArch:
+      return "ARCH";
+    case kTagSourceRpm:
+      return "SOURCERPM";
+    default:
+      return "?";
   }
 }
 
@@ -72,11 +79,16 @@ std::size_t element_size(std::uint32_t type) {
   switch (type) {
     case kTypeChar:
     case kTypeInt8:
-    case kTypeBin: return 1;
-    case kTypeInt16: return 2;
-    case kTypeInt32: return 4;
-    case kTypeInt64: return 8;
-    default: return 0;
+    case kTypeBin:
+      return 1;
+    case kTypeInt16:
+      return 2;
+    case kTypeInt32:
+      return 4;
+    case kTypeInt64:
+      return 8;
+    default:
+      return 0;
   }
 }
 
@@ -85,14 +97,18 @@ class HeaderReader {
   explicit HeaderReader(std::string_view blob) : blob_(blob) {}
 
   Expected<Package> read() {
-    if (blob_.size() < 8) return fail("header is " + std::to_string(blob_.size()) + " bytes, shorter than its 8-byte preamble");
+    if (blob_.size() < 8)
+      return fail("header is " + std::to_string(blob_.size()) + " bytes, shorter than its 8-byte preamble");
     const std::uint32_t il = be32(blob_, 0);
     const std::uint32_t dl = be32(blob_, 4);
-    if (il == 0 || il > kMaxEntries) return fail("header claims " + std::to_string(il) + " index entries (1 to 65535 allowed)");
-    if (dl > kMaxData) return fail("header claims " + std::to_string(dl) + " bytes of data (at most 268435455 allowed)");
+    if (il == 0 || il > kMaxEntries)
+      return fail("header claims " + std::to_string(il) + " index entries (1 to 65535 allowed)");
+    if (dl > kMaxData)
+      return fail("header claims " + std::to_string(dl) + " bytes of data (at most 268435455 allowed)");
     const std::uint64_t want = 8 + std::uint64_t{il} * kEntrySize + dl;
     if (blob_.size() < want)
-      return fail("header truncated: " + std::to_string(blob_.size()) + " bytes, its counts need " + std::to_string(want));
+      return fail("header truncated: " + std::to_string(blob_.size()) + " bytes, its counts need " +
+                  std::to_string(want));
     if (blob_.size() > want)
       return fail("header has " + std::to_string(blob_.size() - want) + " bytes after its data store");
     data_ = blob_.substr(8 + std::size_t{il} * kEntrySize);
@@ -110,7 +126,8 @@ class HeaderReader {
 
     Package p;
     p.present = true;
-    auto text = [&](std::size_t slot, std::uint32_t tag, bool required, std::string& out) -> std::optional<std::string> {
+    auto text = [&](std::size_t slot, std::uint32_t tag, bool required,
+                    std::string& out) -> std::optional<std::string> {
       if (!wanted[slot]) {
         if (required) return std::string("header has no ") + tag_name(tag);
         return std::nullopt;
@@ -141,13 +158,20 @@ class HeaderReader {
  private:
   static std::optional<std::size_t> slot_of(std::uint32_t tag) {
     switch (tag) {
-      case kTagName: return 0;
-      case kTagVersion: return 1;
-      case kTagRelease: return 2;
-      case kTagEpoch: return 3;
-      case kTagArch: return 4;
-      case kTagSourceRpm: return 5;
-      default: return std::nullopt;
+      case kTagName:
+        return 0;
+      case kTagVersion:
+        return 1;
+      case kTagRelease:
+        return 2;
+      case kTagEpoch:
+        return 3;
+      case kTagArch:
+        return 4;
+      case kTagSourceRpm:
+        return 5;
+      default:
+        return std::nullopt;
     }
   }
 
@@ -171,7 +195,8 @@ class HeaderReader {
       return fail(std::string(tag_name(e.tag)) + " has type " + std::to_string(e.type) + ", expected a string");
     const std::string_view rest = data_.substr(e.offset);
     const auto nul = rest.find('\0');
-    if (nul == std::string_view::npos) return fail(std::string(tag_name(e.tag)) + " is not terminated inside the data store");
+    if (nul == std::string_view::npos)
+      return fail(std::string(tag_name(e.tag)) + " is not terminated inside the data store");
     return std::string(rest.substr(0, nul));
   }
 
@@ -248,7 +273,9 @@ void sort_packages(std::vector<Package>& packages) {
 
 }  // namespace
 
-Expected<Package> parse_rpm_header(std::string_view blob) { return HeaderReader(blob).read(); }
+Expected<Package> parse_rpm_header(std::string_view blob) {
+  return HeaderReader(blob).read();
+}
 
 Expected<PackageDatabase> parse_rpmdb_sqlite(std::string_view bytes) {
   auto db = open_image(bytes);
@@ -257,7 +284,8 @@ Expected<PackageDatabase> parse_rpmdb_sqlite(std::string_view bytes) {
   // Packages must be a real table: a view could compute rows without end.
   {
     sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db->get(), "SELECT type FROM sqlite_schema WHERE name = 'Packages'", -1, &raw, nullptr) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db->get(), "SELECT type FROM sqlite_schema WHERE name = 'Packages'", -1, &raw, nullptr) !=
+        SQLITE_OK)
       return fail(sqlite_error(db->get(), "cannot read the database schema"));
     StmtHandle stmt(raw);
     const int rc = sqlite3_step(stmt.get());

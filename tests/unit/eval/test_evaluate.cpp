@@ -2,9 +2,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
-
 #include "support/content_helpers.hpp"
 #include "support/fixture_tree.hpp"
 
@@ -211,20 +208,11 @@ TEST_CASE("package: installed, absent, version ordering", "[eval][package]") {
   CHECK(run("{package: {name: aide}}", none.snap).result == ResultKind::error);
 }
 
-namespace {
-std::string rpmdb_fixture(const std::string& name) {
-  std::ifstream in(fleetaudit::testing::fixtures_dir() / "rpmdb" / (name + ".sqlite"), std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-}  // namespace
-
 TEST_CASE("package: rpm hosts, rpm ordering, which database counts", "[eval][package][rpmdb]") {
   SnapshotBuilder b;
   b.file("/etc/os-release", "ID=\"rocky\"\nID_LIKE=\"rhel centos fedora\"\nVERSION_ID=\"9.4\"\n");
   b.missing("/var/lib/dpkg/status");
-  b.file("/var/lib/rpm/rpmdb.sqlite", rpmdb_fixture("rhel9-careless"));
+  b.file("/var/lib/rpm/rpmdb.sqlite", fleetaudit::testing::fixture_bytes("rpmdb/rhel9-careless.sqlite"));
   auto result = [&](const std::string& rule) { return run(rule, b.snap).result; };
   CHECK(result("{package: {name: openssh-server}}") == ResultKind::pass);
   auto r = run("{package: {name: openssh-server, version: '>= 8.7p1-38.el9'}}", b.snap);

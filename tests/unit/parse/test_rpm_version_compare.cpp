@@ -3,11 +3,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <cstdint>
 #include <sstream>
 #include <string>
 #include <string_view>
-#include <unistd.h>
 #include <vector>
 
 #include "fleetaudit/version_compare.hpp"
@@ -21,7 +21,9 @@ using fleetaudit::testing::Rng;
 
 namespace {
 
-int sign(int v) { return (v > 0) - (v < 0); }
+int sign(int v) {
+  return (v > 0) - (v < 0);
+}
 
 struct Expected {
   const char* a;
@@ -37,10 +39,12 @@ const std::vector<Expected> kSegmentPairs = {
     {"2.0", "2.0.0", -1},
     {"1.0", "1.0.", 0},  // a trailing separator adds nothing
     {"1.0", "1..0", 0},
-    {"1_0", "1.0", 0},   // every separator is alike
+    {"1_0", "1.0", 0},  // every separator is alike
     {"1+0", "1.0", 0},
     {"1-0", "1.0", 0},
-    {"1\xe9" "0", "1.0", 0},  // bytes outside ASCII separate too
+    {"1\xe9"
+     "0",
+     "1.0", 0},  // bytes outside ASCII separate too
     // Numbers: leading zeros vanish, the longer number wins.
     {"1.01", "1.1", 0},
     {"1.010", "1.9", 1},
@@ -105,10 +109,10 @@ const std::vector<Expected> kEvrPairs = {
     {"10:1", "9:99", 1},
 };
 
-const std::vector<std::string_view> kValid = {"1.0", "1:1.0-1", "8.7p1-38.el9", "1.0~rc1^git1-1.fc40",
-                                              "0:0-0", "2.1.0+dfsg", "abc", "1.0-1.el9_3"};
-const std::vector<std::string_view> kInvalid = {"", "1.0-", "-1", ":1.0", "1.0,1", "1 0", "1.0-1-2",
-                                                "a:1", "1:", "1.0-a b", "%{version}", "1\xe9"};
+const std::vector<std::string_view> kValid = {"1.0",   "1:1.0-1",    "8.7p1-38.el9", "1.0~rc1^git1-1.fc40",
+                                              "0:0-0", "2.1.0+dfsg", "abc",          "1.0-1.el9_3"};
+const std::vector<std::string_view> kInvalid = {"",        "1.0-", "-1", ":1.0",    "1.0,1",      "1 0",
+                                                "1.0-1-2", "a:1",  "1:", "1.0-a b", "%{version}", "1\xe9"};
 
 }  // namespace
 
@@ -129,8 +133,14 @@ TEST_CASE("rpm versions: hand-written epoch:version-release pairs", "[version_co
 }
 
 TEST_CASE("rpm versions: C string semantics and the empty version", "[version_compare][rpm]") {
-  CHECK(rpmvercmp(std::string_view("1.0\0" "9", 5), "1.0") == 0);
-  CHECK(compare_rpm_versions(std::string_view("1\0" ":2", 4), "1") == 0);
+  CHECK(rpmvercmp(std::string_view("1.0\0"
+                                   "9",
+                                   5),
+                  "1.0") == 0);
+  CHECK(compare_rpm_versions(std::string_view("1\0"
+                                              ":2",
+                                              4),
+                             "1") == 0);
   CHECK(compare_rpm_versions("", "0") < 0);
   CHECK(compare_rpm_versions("", "") == 0);
 }
@@ -184,14 +194,14 @@ std::string digit_run(Rng& rng) {
 }
 
 std::string word(Rng& rng) {
-  static const std::vector<std::string> words = {"a", "b", "z", "A", "Z", "p", "rc", "el", "fc", "git",
-                                                 "beta", "alpha", "pre", "post", "svn", "dev", "x"};
+  static const std::vector<std::string> words = {"a",   "b",    "z",     "A",   "Z",    "p",   "rc",  "el", "fc",
+                                                 "git", "beta", "alpha", "pre", "post", "svn", "dev", "x"};
   return rng.pick(words);
 }
 
 std::string separator(Rng& rng, bool allow_hyphen) {
-  static const std::vector<std::string> separators = {".", ".", ".", "_", "+", "~", "^", "~~", "^^",
-                                                      "..", ".~", "~^", "^~", "%", "\xc3\xa9", ":"};
+  static const std::vector<std::string> separators = {".",  ".",  ".",  "_",  "+",  "~", "^",        "~~",
+                                                      "^^", "..", ".~", "~^", "^~", "%", "\xc3\xa9", ":"};
   if (allow_hyphen && rng.chance(5)) return "-";
   return rng.pick(separators);
 }
@@ -202,10 +212,18 @@ std::string body(Rng& rng, std::size_t max_parts, bool allow_hyphen) {
   const std::size_t parts = rng.below(max_parts + 1);
   for (std::size_t i = 0; i < parts; ++i) {
     switch (rng.below(6)) {
-      case 0: s += word(rng); break;
-      case 1: s += word(rng) + digit_run(rng); break;
-      case 2: s += separator(rng, allow_hyphen); break;
-      default: s += separator(rng, allow_hyphen) + digit_run(rng); break;
+      case 0:
+        s += word(rng);
+        break;
+      case 1:
+        s += word(rng) + digit_run(rng);
+        break;
+      case 2:
+        s += separator(rng, allow_hyphen);
+        break;
+      default:
+        s += separator(rng, allow_hyphen) + digit_run(rng);
+        break;
     }
   }
   return s;
@@ -230,27 +248,47 @@ std::string random_evr(Rng& rng) {
 // agree on a long prefix are the hard cases.
 std::string mutate(Rng& rng, std::string v) {
   static const std::string alphabet = "0123456789azAZ~^+._-";
-  static const std::vector<std::string> suffixes = {"~", "~~", "^", "^git1", "+", ".0", "0", "a", "~rc1",
-                                                    ".el9", "_1", "-1", ".", "~a", "^~"};
+  static const std::vector<std::string> suffixes = {"~",    "~~",   "^",  "^git1", "+", ".0", "0", "a",
+                                                    "~rc1", ".el9", "_1", "-1",    ".", "~a", "^~"};
   if (v.empty()) return "1";
   const std::size_t at = rng.below(v.size());
   switch (rng.below(10)) {
-    case 0: v += rng.pick(suffixes); break;
-    case 1: v.erase(at, 1); break;
-    case 2: v.insert(at, 1, alphabet[rng.below(alphabet.size())]); break;
-    case 3: v[at] = alphabet[rng.below(alphabet.size())]; break;
+    case 0:
+      v += rng.pick(suffixes);
+      break;
+    case 1:
+      v.erase(at, 1);
+      break;
+    case 2:
+      v.insert(at, 1, alphabet[rng.below(alphabet.size())]);
+      break;
+    case 3:
+      v[at] = alphabet[rng.below(alphabet.size())];
+      break;
     case 4:
-      if (v[at] >= '0' && v[at] < '9') ++v[at];
-      else v.insert(at, digit_run(rng));
+      if (v[at] >= '0' && v[at] < '9')
+        ++v[at];
+      else
+        v.insert(at, digit_run(rng));
       break;
-    case 5: v.resize(at == 0 ? 1 : at); break;
-    case 6: v.insert(at, rng.chance(50) ? "0" : "000"); break;  // often a leading zero
+    case 5:
+      v.resize(at == 0 ? 1 : at);
+      break;
+    case 6:
+      v.insert(at, rng.chance(50) ? "0" : "000");
+      break;  // often a leading zero
     case 7:
-      if (v[at] == '.') v[at] = rng.chance(50) ? '_' : '+';
-      else v.insert(at, 1, '.');
+      if (v[at] == '.')
+        v[at] = rng.chance(50) ? '_' : '+';
+      else
+        v.insert(at, 1, '.');
       break;
-    case 8: v = (rng.chance(50) ? "0:" : "1:") + v; break;
-    default: v.insert(at, rng.chance(50) ? "~" : "^"); break;
+    case 8:
+      v = (rng.chance(50) ? "0:" : "1:") + v;
+      break;
+    default:
+      v.insert(at, rng.chance(50) ? "~" : "^");
+      break;
   }
   return v.empty() ? std::string("0") : v;
 }
@@ -269,23 +307,28 @@ std::vector<Pair> generate_pairs(std::size_t count, std::uint64_t seed) {
     const std::string a = whole ? random_evr(rng) : body(rng, 6, true);
     std::string b;
     const auto kind = rng.below(100);
-    if (kind < 25) b = whole ? random_evr(rng) : body(rng, 6, true);
-    else if (kind < 80) b = mutate(rng, a);
-    else b = mutate(rng, mutate(rng, a));
+    if (kind < 25)
+      b = whole ? random_evr(rng) : body(rng, 6, true);
+    else if (kind < 80)
+      b = mutate(rng, a);
+    else
+      b = mutate(rng, mutate(rng, a));
     if (a.empty() || b.empty()) continue;  // rpm.ver refuses the empty version
     pairs.push_back({whole ? 'v' : 's', a, b});
   }
   return pairs;
 }
 
-int ours(const Pair& p) { return p.kind == 's' ? sign(rpmvercmp(p.a, p.b)) : compare_rpm_versions(p.a, p.b); }
+int ours(const Pair& p) {
+  return p.kind == 's' ? sign(rpmvercmp(p.a, p.b)) : compare_rpm_versions(p.a, p.b);
+}
 
 }  // namespace
 
 TEST_CASE("rpm versions: ordering agrees with rpm 4.18", "[version_compare][rpm][oracle]") {
   {
     INFO(kPython << " with Debian's python3-rpm is needed: the oracle is rpm itself "
-                 "(scripts/install-deps.sh installs it)");
+                    "(scripts/install-deps.sh installs it)");
     auto probe = fleetaudit::testing::run_process({kPython, "-c", "import rpm"});
     REQUIRE(access(kPython, X_OK) == 0);
     REQUIRE(probe.exit_code == 0);
@@ -315,8 +358,8 @@ TEST_CASE("rpm versions: ordering agrees with rpm 4.18", "[version_compare][rpm]
     if (we_say == 0) ++equal_pairs;
     if (we_say == rpm_says) continue;
     if (++disagreements > 25) continue;
-    FAIL_CHECK((p.kind == 's' ? "rpmvercmp" : "compare_rpm_versions") << "('" << p.a << "', '" << p.b << "'): we say "
-                                                                       << we_say << ", rpm says " << rpm_says);
+    FAIL_CHECK((p.kind == 's' ? "rpmvercmp" : "compare_rpm_versions")
+               << "('" << p.a << "', '" << p.b << "'): we say " << we_say << ", rpm says " << rpm_says);
   }
   CHECK(disagreements == 0);
   // The generator must keep producing the interesting cases.

@@ -4,16 +4,15 @@
 
 #include "parse/rpmdb.hpp"
 
-#include <catch2/catch.hpp>
 #include <sqlite3.h>
+#include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "support/fixture_tree.hpp"
@@ -30,11 +29,7 @@ namespace ft = fleetaudit::testing;
 namespace {
 
 std::string fixture_db(const std::string& name) {
-  std::ifstream in(ft::fixtures_dir() / "rpmdb" / (name + ".sqlite"), std::ios::binary);
-  REQUIRE(in);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  return ft::fixture_bytes("rpmdb/" + name + ".sqlite");
 }
 
 // An SQLite database built by `sql`, as the bytes of its file.
@@ -108,7 +103,11 @@ std::string make_header(const std::vector<RawEntry>& entries, const std::string&
 }
 
 // NAME "a", VERSION "1", RELEASE "2" at offsets 0, 2, 4.
-const std::string kData("a\0" "1\0" "2\0", 6);
+const std::string kData(
+    "a\0"
+    "1\0"
+    "2\0",
+    6);
 const std::vector<RawEntry> kMinimal = {{1000, 6, 0, 1}, {1001, 6, 2, 1}, {1002, 6, 4, 1}};
 
 std::string error_of(const std::string& blob) {
@@ -142,7 +141,8 @@ TEST_CASE("rpmdb: the fixture databases", "[rpmdb]") {
   const Package* kernel = db->find("kernel");
   REQUIRE(kernel);
   CHECK(kernel->version == "5.14.0-427.13.1.el9_4");
-  CHECK(std::count_if(db->packages.begin(), db->packages.end(), [](const Package& p) { return p.name == "kernel"; }) == 2);
+  CHECK(std::count_if(db->packages.begin(), db->packages.end(), [](const Package& p) { return p.name == "kernel"; }) ==
+        2);
   CHECK(std::is_sorted(db->packages.begin(), db->packages.end(),
                        [](const Package& a, const Package& b) { return a.name < b.name; }));
   CHECK(db->find("openssh-server")->version == "8.7p1-34.el9");
@@ -159,7 +159,8 @@ TEST_CASE("rpmdb: reads what rpm -qa reads", "[rpmdb][oracle]") {
   for (const char* name : {"rhel9-base", "rhel9-hardened", "rhel9-careless"}) {
     INFO(name);
     ft::TempDir dir;
-    std::filesystem::copy_file(ft::fixtures_dir() / "rpmdb" / (std::string(name) + ".sqlite"), dir.path() / "rpmdb.sqlite");
+    std::filesystem::copy_file(ft::fixtures_dir() / "rpmdb" / (std::string(name) + ".sqlite"),
+                               dir.path() / "rpmdb.sqlite");
     const auto run = ft::run_process({"/usr/bin/rpm", "--dbpath", dir.path().string(), "-qa", "--qf",
                                       "%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE} %{NAME} %{ARCH} %{SOURCERPM}\\n"});
     INFO(run.err);
@@ -198,7 +199,10 @@ TEST_CASE("rpm headers: damaged blobs are errors that say what is wrong", "[rpmd
   CHECK(error_of(make_header({{1000, 6, 0, 1}, {1001, 6, 2, 1}}, kData)) == "header has no RELEASE");
   CHECK(error_of(make_header({{1000, 6, 0, 1}, {1000, 6, 0, 1}, {1001, 6, 2, 1}, {1002, 6, 4, 1}}, kData)) ==
         "header has two NAME entries");
-  CHECK(error_of(make_header({{1000, 6, 0, 1}, {1001, 6, 2, 1}, {1002, 6, 4, 1}}, std::string("a\0" "1\0" "2", 5))) ==
+  CHECK(error_of(make_header({{1000, 6, 0, 1}, {1001, 6, 2, 1}, {1002, 6, 4, 1}}, std::string("a\0"
+                                                                                              "1\0"
+                                                                                              "2",
+                                                                                              5))) ==
         "RELEASE is not terminated inside the data store");
   CHECK(error_of(make_header({{1000, 7, 0, 2}, {1001, 6, 2, 1}, {1002, 6, 4, 1}}, kData)) ==
         "NAME has type 7, expected a string");
@@ -272,16 +276,21 @@ TEST_CASE("rpmdb: damaged and foreign databases are errors", "[rpmdb][fuzz]") {
 
   CHECK(parse_rpmdb_sqlite(database_bytes("CREATE TABLE t(x);")).error().message ==
         "no Packages table (not an rpm database?)");
-  CHECK(parse_rpmdb_sqlite(database_bytes("CREATE VIEW Packages AS SELECT 1 AS hnum, x'00' AS blob;")).error().message ==
-        "Packages is not a table");
+  CHECK(
+      parse_rpmdb_sqlite(database_bytes("CREATE VIEW Packages AS SELECT 1 AS hnum, x'00' AS blob;")).error().message ==
+      "Packages is not a table");
 }
 
 TEST_CASE("rpmdb: a bad row is a problem and makes the database incomplete", "[rpmdb]") {
   const std::string good = make_header(kMinimal, kData);
   const std::string bytes = database_bytes(
       "CREATE TABLE Packages (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL);"
-      "INSERT INTO Packages VALUES (1, x'" + hex(good) + "');"
-      "INSERT INTO Packages VALUES (2, x'" + hex(good.substr(0, 20)) + "');"
+      "INSERT INTO Packages VALUES (1, x'" +
+      hex(good) +
+      "');"
+      "INSERT INTO Packages VALUES (2, x'" +
+      hex(good.substr(0, 20)) +
+      "');"
       "INSERT INTO Packages VALUES (3, 'text, not a header');");
   const auto db = parse_rpmdb_sqlite(bytes);
   REQUIRE(db);
