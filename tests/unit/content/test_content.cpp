@@ -135,3 +135,16 @@ TEST_CASE("fixture results match their golden files", "[content][fixtures][golde
     CHECK(now.str() == want.str());
   }
 }
+
+TEST_CASE("no check passes on a host from which nothing arrived", "[content]") {
+  // What a collection cut off before its first file leaves: no fact at all.
+  Snapshot nothing;
+  nothing.host = "cut";
+  nothing.collected_at = "2026-11-21T00:00:00Z";
+  HostReport rep = evaluate(nothing, shipped().select_all());
+  std::vector<std::string> passed;
+  for (const auto& r : rep.results)
+    if (r.result == ResultKind::pass) passed.push_back(r.check_id);
+  INFO("checks that pass without any fact: " << util::join(passed, ", "));
+  CHECK(passed.empty());
+}
