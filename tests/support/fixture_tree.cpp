@@ -18,6 +18,14 @@ namespace fleetaudit::testing {
 namespace fs = std::filesystem;
 
 fs::path fixtures_dir() { return FLEETAUDIT_FIXTURES_DIR; }
+
+std::string fixture_bytes(const std::string& relative) {
+  std::ifstream in(fixtures_dir() / relative, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + (fixtures_dir() / relative).string());
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
 fs::path source_dir() { return FLEETAUDIT_SOURCE_DIR; }
 
 namespace {
@@ -40,6 +48,38 @@ struct Spec {
   std::ostringstream o;
   o << file << ":" << n.Mark().line + 1 << ": " << msg;
   throw std::runtime_error(o.str());
+}
+
+// Binary content (an rpm database, say) from a file under tests/fixtures.
+std::string read_fixture_file(const std::string& file, const YAML::Node& n) {
+  const std::string rel = n.as<std::string>();
+  if (rel.empty() || rel[0] == '/' || rel.find("..") != std::string::npos)
+    bad(file, n, "'from' must name a file under tests/fixtures, got '" + rel + "'");
+  try {
+    return fixture_bytes(rel);
+  } catch (const std::runtime_error& e) {
+    bad(file, n, e.what());
+  }
+}
+
+// Binary content written inline; blanks and line breaks are ignored.
+std::string decode_base64(const std::string& file, const YAML::Node& n) {
+  static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  unsigned bits = 0;
+  int count = 0;
+  for (char c : n.as<std::string>()) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') continue;
+    if (c == '=') break;
+    const auto v = alphabet.find(c);
+    if (v == std::string::npos) bad(file, n, std::string("invalid base64 character '") + c + "'");
+    bits = (bits << 6) | static_cast<unsigned>(v);
+    if ((count += 6) >= 8) {
+      count -= 8;
+      out += static_cast<char>((bits >> count) & 0xff);
+    }
+  }
+  return out;
 }
 
 void load_spec(const std::string& name, Spec& spec, std::set<std::string>& seen) {
@@ -78,6 +118,8 @@ void load_spec(const std::string& name, Spec& spec, std::set<std::string>& seen)
         for (const auto& p : v) {
           std::string pk = p.first.as<std::string>();
           if (pk == "content") e.content = p.second.as<std::string>();
+          else if (pk == "from") e.content = read_fixture_file(f, p.second);
+          else if (pk == "base64") e.content = decode_base64(f, p.second);
           else if (pk == "link") { e.kind = Entry::Kind::link; e.link = p.second.as<std::string>(); }
           else if (pk == "dir") { if (p.second.as<bool>()) e.kind = Entry::Kind::dir; }
           else if (pk == "mode") e.mode = static_cast<unsigned>(std::stoul(p.second.as<std::string>(), nullptr, 8));

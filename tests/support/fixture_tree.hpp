@@ -13,6 +13,10 @@
 //       mode: "0600"               # default 0644 files, 0755 directories
 //       owner: root                # name (from the fixture's /etc/passwd) or number
 //       group: root
+//     /var/lib/rpm/rpmdb.sqlite:
+//       from: rpmdb/rhel9-base.sqlite   # binary content from a file under tests/fixtures
+//     /var/lib/x.bin:
+//       base64: AAECAw==               # or binary content written inline
 //     /etc/systemd/system/x.service:
 //       link: /dev/null            # a symbolic link
 //     /var/log/audit:
@@ -67,6 +71,9 @@ class TempDir {
 };
 
 std::filesystem::path fixtures_dir();
+/// The bytes of a file under tests/fixtures ("rpmdb/rhel9-base.sqlite");
+/// throws std::runtime_error when it cannot be read.
+std::string fixture_bytes(const std::string& relative);
 std::filesystem::path source_dir();
 
 }  // namespace fleetaudit::testing

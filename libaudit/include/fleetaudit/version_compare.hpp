@@ -13,4 +13,19 @@ int compare_debian_versions(std::string_view a, std::string_view b) noexcept;
 /// True when `v` is a syntactically valid Debian version.
 bool is_valid_debian_version(std::string_view v) noexcept;
 
+/// Compares two rpm version strings (a VERSION, a RELEASE or an epoch, not a
+/// whole [epoch:]version-release) exactly as rpm's rpmvercmp(): <0, 0 or >0.
+int rpmvercmp(std::string_view a, std::string_view b) noexcept;
+
+/// Compares two rpm versions ([epoch:]version[-release]) as rpm 4.18 orders
+/// them (rpmverCmp, Python's rpm.ver): a missing epoch is 0, the parts are
+/// compared with rpmvercmp(), and a missing release sorts before any release.
+/// The result is -1, 0 or 1.
+int compare_rpm_versions(std::string_view a, std::string_view b) noexcept;
+
+/// True when `v` has the shape of the versions rpm packages carry:
+/// [digits:]version[-release], version and release non-empty and made of
+/// ASCII letters, digits and `.` `_` `+` `~` `^` (as in "8.7p1-34.el9_3.3").
+bool is_valid_rpm_version(std::string_view v) noexcept;
+
 }  // namespace fleetaudit

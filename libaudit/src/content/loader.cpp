@@ -449,8 +449,8 @@ class RuleParser {
       }
       if (r.version_op.empty() || r.version.empty())
         ctx_.error(m.get("version"), "'version' must be an operator and a version, such as '>= 1:9.2p1-2'");
-      else if (!is_valid_debian_version(r.version))
-        ctx_.error(m.get("version"), "'" + r.version + "' is not a valid package version");
+      else if (!is_valid_debian_version(r.version) && !is_valid_rpm_version(r.version))
+        ctx_.error(m.get("version"), "'" + r.version + "' is not a valid Debian or rpm package version");
       if (!r.installed) ctx_.error(m.get("version"), "'version' cannot be combined with 'installed: false'");
     }
     return r;

@@ -110,7 +110,7 @@ struct Planner {
     plan.add(paths::kOsRelease, kPlanContent);
     plan.add(paths::kOsReleaseFallback, kPlanContent);
   }
-  void operator()(const PackageRule&) const { plan.add(paths::kDpkgStatus, kPlanContent); }
+  void operator()(const PackageRule&) const { add_package_database(plan); }
   void operator()(const ServiceRule& r) const {
     for (const auto& dir : paths::unit_dirs()) {
       if (paths::unit_dir_is_admin(dir)) {
@@ -225,12 +225,20 @@ struct Describer {
 
 void add_to_plan(const Rule& rule, Plan& plan) { std::visit(Planner{plan}, rule.node); }
 
+void add_package_database(Plan& plan) {
+  plan.add(paths::kDpkgStatus, kPlanContent);
+  plan.add(paths::kRpmDb, kPlanContent);
+  plan.add(paths::kRpmBerkeleyDb, kPlanStat);
+  plan.add(paths::kOsRelease, kPlanContent);
+  plan.add(paths::kOsReleaseFallback, kPlanContent);
+}
+
 void add_to_plan(const Applicability& a, Plan& plan) {
   if (!a.os.empty() || !a.os_versions.empty()) {
     plan.add(paths::kOsRelease, kPlanContent);
     plan.add(paths::kOsReleaseFallback, kPlanContent);
   }
-  if (!a.packages.empty()) plan.add(paths::kDpkgStatus, kPlanContent);
+  if (!a.packages.empty()) add_package_database(plan);
   for (const auto& f : a.files) plan.add(f, kPlanStat);
 }
 

@@ -200,6 +200,8 @@ const std::vector<std::string>& rule_kind_names();
 
 /// The facts a rule needs.
 void add_to_plan(const Rule& rule, Plan& plan);
+/// The package databases, and os-release, which picks between them.
+void add_package_database(Plan& plan);
 void add_to_plan(const Applicability& applies, Plan& plan);
 /// Human-readable rule, one leaf per line, indented by nesting.
 std::string describe(const Rule& rule, int indent = 0);
@@ -209,6 +211,10 @@ namespace paths {
 inline constexpr const char* kOsRelease = "/etc/os-release";
 inline constexpr const char* kOsReleaseFallback = "/usr/lib/os-release";
 inline constexpr const char* kDpkgStatus = "/var/lib/dpkg/status";
+/// rpm's database since RHEL 9 (SQLite); kRpmBerkeleyDb is the Berkeley DB
+/// file of older releases, only looked at to say why there is no answer.
+inline constexpr const char* kRpmDb = "/var/lib/rpm/rpmdb.sqlite";
+inline constexpr const char* kRpmBerkeleyDb = "/var/lib/rpm/Packages";
 inline constexpr const char* kSshdConfig = "/etc/ssh/sshd_config";
 inline constexpr const char* kSshdDropins = "/etc/ssh/sshd_config.d/*.conf";
 inline constexpr const char* kLoginDefs = "/etc/login.defs";

@@ -75,6 +75,19 @@ void add_limited(Outcome& o, const std::vector<std::string>& items) {
   if (items.size() > kMaxEvidenceItems) o.note("... and " + std::to_string(items.size() - kMaxEvidenceItems) + " more");
 }
 
+// A version a rule asks for, against an installed one, in the host's own
+// ordering. For rpm a wanted version without a release matches every
+// release, as in an rpm dependency: "= 8.7p1" holds for 8.7p1-38.el9.
+int compare_installed(parse::PackageFormat format, std::string_view installed, std::string_view wanted) {
+  if (format == parse::PackageFormat::dpkg) return compare_debian_versions(installed, wanted);
+  const auto digits = wanted.find_first_not_of("0123456789");
+  const auto version_start = digits != std::string_view::npos && wanted[digits] == ':' ? digits + 1 : 0;
+  if (wanted.find('-', version_start) == std::string_view::npos) {
+    if (const auto hyphen = installed.rfind('-'); hyphen != std::string_view::npos) installed = installed.substr(0, hyphen);
+  }
+  return compare_rpm_versions(installed, wanted);
+}
+
 class Evaluator {
  public:
   explicit Evaluator(HostFacts::Cache& c, const Subject* subject = nullptr) : c_(c), subject_(subject) {}
@@ -590,20 +603,23 @@ class Evaluator {
   }
 
   Outcome operator()(const detail::PackageRule& r) {
-    const auto& p = c_.dpkg();
+    const auto& p = c_.packages();
     if (!p.available) return Outcome::error("package database: " + p.problem);
+    const parse::PackageDatabase& db = p.value;
     std::vector<std::string> present;
     Outcome o;
     for (const auto& name : r.names) {
-      const auto* pkg = p.value.find(name);
+      const auto* pkg = db.find(name);
       if (!pkg || !pkg->present) continue;
-      std::string seen = util::concat({p.file, ":", std::to_string(pkg->line), ": ", pkg->name, " ", pkg->version, " installed"});
+      // dpkg records are lines of a text file, rpm records rows of a table.
+      const std::string where = db.format == parse::PackageFormat::dpkg ? ":" : " record ";
+      std::string seen = util::concat({p.file, where, std::to_string(pkg->line), ": ", pkg->name, " ", pkg->version, " installed"});
       if (!r.installed) {
         present.push_back(seen);
         continue;
       }
       if (r.version_op.empty()) return Outcome::pass(seen);
-      int c = compare_debian_versions(pkg->version, r.version);
+      int c = compare_installed(db.format, pkg->version, r.version);
       bool ok = r.version_op == "<"    ? c < 0
                 : r.version_op == "<=" ? c <= 0
                 : r.version_op == "="  ? c == 0
@@ -613,17 +629,14 @@ class Evaluator {
       if (ok) return Outcome::pass(seen + " (" + r.version_op + " " + r.version + ")");
       present.push_back(seen + " (needs " + r.version_op + " " + r.version + ")");
     }
-    if (!r.installed) {
-      if (present.empty()) return Outcome::pass(util::join(r.names, ", ") + " not installed");
-      o.kind = ResultKind::fail;
-      add_limited(o, present);
-      return o;
-    }
     if (!present.empty()) {
       o.kind = ResultKind::fail;
       add_limited(o, present);
       return o;
     }
+    // Nothing installed: a sure answer only when every record could be read.
+    if (!db.complete) return Outcome::error("package database incomplete, " + util::join(r.names, " or ") + " may be installed: " + util::join(db.problems, "; "));
+    if (!r.installed) return Outcome::pass(util::join(r.names, ", ") + " not installed");
     return Outcome::fail(util::join(r.names, " or ") + " not installed");
   }
 
@@ -991,12 +1004,14 @@ Outcome applicability(HostFacts::Cache& c, const detail::Applicability& a) {
       return Outcome::na("operating system version is " + os.version + ", check applies to " + util::join(a.os_versions, ", "));
   }
   if (!a.packages.empty()) {
-    const auto& db = c.dpkg();
+    const auto& db = c.packages();
     if (!db.available) return Outcome::na("no package database (" + db.problem + ")");
     bool any = std::any_of(a.packages.begin(), a.packages.end(), [&](const std::string& n) {
       const auto* p = db.value.find(n);
       return p && p->present;
     });
+    if (!any && !db.value.complete)
+      return Outcome::error("package database incomplete, " + util::join(a.packages, " or ") + " may be installed: " + util::join(db.value.problems, "; "));
     if (!any) return Outcome::na(util::join(a.packages, " or ") + " not installed");
   }
   for (const auto& f : a.files) {

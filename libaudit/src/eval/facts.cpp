@@ -1,8 +1,11 @@
 #include "eval/facts.hpp"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "content/rule.hpp"
+#include "parse/dpkg_status.hpp"
+#include "parse/rpmdb.hpp"
 
 namespace fleetaudit {
 
@@ -64,7 +67,16 @@ const Parsed<T>& HostFacts::Cache::text_fact(std::optional<Parsed<T>>& slot, std
   FileText ft = source.text(path);
   switch (ft.status) {
     case FileText::Status::ok:
-      p.value = parse(ft.text);
+      if constexpr (std::is_same_v<std::invoke_result_t<F, std::string_view>, Expected<T>>) {
+        auto parsed = parse(ft.text);
+        if (!parsed) {
+          p.problem = std::string(path) + ": " + parsed.error().message;
+          break;
+        }
+        p.value = std::move(*parsed);
+      } else {
+        p.value = parse(ft.text);
+      }
       p.available = true;
       break;
     case FileText::Status::missing:
@@ -89,8 +101,57 @@ const Parsed<std::map<std::string, std::string>>& HostFacts::Cache::os_release()
   return text_fact(os_release_, path, [](std::string_view t) { return parse::parse_os_release(t); });
 }
 
-const Parsed<parse::DpkgDatabase>& HostFacts::Cache::dpkg() {
-  return text_fact(dpkg_, detail::paths::kDpkgStatus, [](std::string_view t) { return parse::parse_dpkg_status(t); });
+namespace {
+
+// Which package manager os-release names, if any.
+std::optional<parse::PackageFormat> os_package_format(const std::vector<std::string>& ids) {
+  static const std::vector<std::string_view> dpkg_ids{"debian", "ubuntu"};
+  static const std::vector<std::string_view> rpm_ids{"rhel", "fedora", "centos", "rocky", "almalinux", "ol",
+                                                     "suse", "opensuse", "sles", "amzn"};
+  for (const auto& id : ids) {
+    if (std::find(dpkg_ids.begin(), dpkg_ids.end(), id) != dpkg_ids.end()) return parse::PackageFormat::dpkg;
+    if (std::find(rpm_ids.begin(), rpm_ids.end(), id) != rpm_ids.end()) return parse::PackageFormat::rpm;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+const Parsed<parse::PackageDatabase>& HostFacts::Cache::packages() {
+  if (packages_) return *packages_;
+  namespace paths = detail::paths;
+  // There or unreadable: either way it is the database to report on.
+  auto found = [&](const char* path) {
+    const FileFact* f = index.file(path);
+    return f && f->type != FileType::missing;
+  };
+  const auto& os = os_identity();
+  const auto family = os.available ? os_package_format(os.ids) : std::nullopt;
+  const bool dpkg = found(paths::kDpkgStatus);
+  const bool rpm = found(paths::kRpmDb);
+  parse::PackageFormat format = parse::PackageFormat::dpkg;
+  if (dpkg != rpm) format = rpm ? parse::PackageFormat::rpm : parse::PackageFormat::dpkg;
+  else if (family) format = *family;
+
+  if (!dpkg && !rpm && index.file(paths::kDpkgStatus) && index.file(paths::kRpmDb)) {
+    packages_.emplace();
+    packages_->file = paths::kDpkgStatus;
+    packages_->problem = std::string("neither ") + paths::kDpkgStatus + " nor " + paths::kRpmDb + " exists";
+    if (found(paths::kRpmBerkeleyDb))
+      packages_->problem += std::string(" (") + paths::kRpmBerkeleyDb + " is a Berkeley DB rpm database, which fleetaudit does not read)";
+    return *packages_;
+  }
+  if (format == parse::PackageFormat::dpkg)
+    return text_fact(packages_, paths::kDpkgStatus, [](std::string_view t) { return parse::parse_dpkg_status(t); });
+  if (const FileFact* f = index.file(paths::kRpmDb); f && f->truncated) {
+    // A cut SQLite image reads as corrupt; say what really happened.
+    packages_.emplace();
+    packages_->file = paths::kRpmDb;
+    packages_->problem = std::string(paths::kRpmDb) + " is " + std::to_string(f->size) +
+                         " bytes, more than the collector reads from one file (raise its file size limit)";
+    return *packages_;
+  }
+  return text_fact(packages_, paths::kRpmDb, [](std::string_view bytes) { return parse::parse_rpmdb_sqlite(bytes); });
 }
 
 const parse::SshdConfig& HostFacts::Cache::sshd() {

@@ -15,7 +15,7 @@
 #include "parse/document.hpp"
 #include "fleetaudit/evaluate.hpp"
 #include "parse/accounts.hpp"
-#include "parse/dpkg_status.hpp"
+#include "parse/packages.hpp"
 #include "parse/keyvalue.hpp"
 #include "parse/modprobe.hpp"
 #include "parse/mounts.hpp"
@@ -72,7 +72,9 @@ struct HostFacts::Cache {
   const std::vector<std::string>* glob(std::string_view pattern) const { return index.glob(pattern); }
 
   const Parsed<std::map<std::string, std::string>>& os_release();
-  const Parsed<parse::DpkgDatabase>& dpkg();
+  /// The host's package database: dpkg's or rpm's, whichever the host has
+  /// (os-release's ID and ID_LIKE decide when it has both).
+  const Parsed<parse::PackageDatabase>& packages();
   const parse::SshdConfig& sshd();
   const Parsed<std::vector<parse::KeyValue>>& login_defs();
   const parse::PamStack& pam(const std::string& path);
@@ -124,7 +126,7 @@ struct HostFacts::Cache {
   const Parsed<T>& text_fact(std::optional<Parsed<T>>& slot, std::string_view path, F&& parse);
 
   std::optional<Parsed<std::map<std::string, std::string>>> os_release_;
-  std::optional<Parsed<parse::DpkgDatabase>> dpkg_;
+  std::optional<Parsed<parse::PackageDatabase>> packages_;
   std::optional<parse::SshdConfig> sshd_;
   std::optional<Parsed<std::vector<parse::KeyValue>>> login_defs_;
   std::map<std::string, parse::PamStack, std::less<>> pam_;

@@ -64,7 +64,7 @@ struct Problem {
 };
 
 // The fields of the stanza being read, as views into the input; only a
-// complete, acceptable stanza is copied into a DpkgPackage.
+// complete, acceptable stanza is copied into a Package.
 struct Stanza {
   std::array<std::string_view, static_cast<std::size_t>(Field::count)> values{};
   std::array<int, static_cast<std::size_t>(Field::count)> lines{};  // 0: field not seen
@@ -125,7 +125,7 @@ std::string_view source_name(std::string_view source) noexcept {
 
 class StatusParser {
  public:
-  DpkgDatabase parse(std::string_view text) {
+  PackageDatabase parse(std::string_view text) {
     // Real stanzas run to several hundred bytes; a rough reservation
     // avoids regrowing a vector of thousands of packages.
     packages_.reserve(text.size() / 512 + 1);
@@ -189,15 +189,17 @@ class StatusParser {
     const int package_line = stanza.line_of(Field::package);
     if (package_line == 0) {
       problem(stanza.first_line, "stanza without a Package field");
+      complete_ = false;
       return;
     }
     const std::string_view name = stanza.value(Field::package);
     if (name.empty()) {
       problem(package_line, "empty Package field");
+      complete_ = false;
       return;
     }
 
-    DpkgPackage package;
+    Package package;
     package.name = name;
     package.arch = stanza.value(Field::architecture);
     package.version = stanza.value(Field::version);
@@ -233,8 +235,8 @@ class StatusParser {
     return false;
   }
 
-  DpkgDatabase finish() {
-    std::stable_sort(packages_.begin(), packages_.end(), [](const DpkgPackage& a, const DpkgPackage& b) {
+  PackageDatabase finish() {
+    std::stable_sort(packages_.begin(), packages_.end(), [](const Package& a, const Package& b) {
       if (a.name != b.name) return a.name < b.name;
       return a.arch < b.arch;
     });
@@ -242,7 +244,7 @@ class StatusParser {
       const auto& previous = packages_[i - 1];
       const auto& current = packages_[i];
       if (previous.name == current.name && previous.arch == current.arch) {
-        problem(current.line, "duplicate package '" + current.name + (current.arch.empty() ? "" : ":") +
+        problem(static_cast<int>(current.line), "duplicate package '" + current.name + (current.arch.empty() ? "" : ":") +
                                   current.arch + "' (first on line " + std::to_string(previous.line) + ")");
       }
     }
@@ -251,7 +253,9 @@ class StatusParser {
     std::stable_sort(problems_.begin(), problems_.end(),
                      [](const Problem& a, const Problem& b) { return a.line < b.line; });
 
-    DpkgDatabase db;
+    PackageDatabase db;
+    db.format = PackageFormat::dpkg;
+    db.complete = complete_;
     db.packages = std::move(packages_);
     db.problems.reserve(problems_.size());
     for (auto& p : problems_) db.problems.push_back("line " + std::to_string(p.line) + ": " + p.message);
@@ -261,24 +265,14 @@ class StatusParser {
   void problem(int line, std::string message) { problems_.push_back({line, std::move(message)}); }
 
   Stanza stanza_;
-  std::vector<DpkgPackage> packages_;
+  std::vector<Package> packages_;
   std::vector<Problem> problems_;
+  bool complete_ = true;
 };
 
 }  // namespace
 
-const DpkgPackage* DpkgDatabase::find(std::string_view name) const {
-  const auto first = std::lower_bound(packages.begin(), packages.end(), name,
-                                      [](const DpkgPackage& p, std::string_view n) { return p.name < n; });
-  const DpkgPackage* fallback = nullptr;
-  for (auto it = first; it != packages.end() && it->name == name; ++it) {
-    if (it->present) return &*it;
-    if (fallback == nullptr) fallback = &*it;
-  }
-  return fallback;
-}
-
-DpkgDatabase parse_dpkg_status(std::string_view text) {
+PackageDatabase parse_dpkg_status(std::string_view text) {
   StatusParser parser;
   return parser.parse(text);
 }

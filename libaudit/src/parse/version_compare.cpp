@@ -238,4 +238,145 @@ bool is_valid_debian_version(std::string_view v) noexcept {
   return true;
 }
 
+// ---------------------------------------------------------------------------
+// rpm ordering, written to agree with rpm 4.18 (rpmio/rpmvercmp.c and
+// lib/rpmver.c) on every input.
+//
+// Decisions where rpm has no single answer:
+//  * rpm works on C strings: an embedded NUL ends a version here too.
+//  * The results are -1, 0 or 1, as rpm's own are.
+//  * rpmverParse() refuses the empty string; compare_rpm_versions() orders
+//    it as the version "" (before every other version), so the function
+//    stays a total preorder usable as a sort key.
+
+namespace {
+
+constexpr bool rpm_is_alnum(unsigned char c) noexcept { return is_digit(c) || is_alpha(c); }
+
+std::string_view c_string(std::string_view s) noexcept { return s.substr(0, s.find('\0')); }
+
+struct RpmEvr {
+  std::string_view epoch;    // "0" when written as ":1.0"
+  std::string_view version;
+  std::string_view release;
+  bool has_epoch = false;
+  bool has_release = false;
+};
+
+// rpm's parseEVR(): an epoch is the leading digits before a ':', the release
+// what follows the last '-' after them.
+RpmEvr split_rpm_evr(std::string_view evr) noexcept {
+  RpmEvr parts;
+  std::size_t digits = 0;
+  while (digits < evr.size() && is_digit(static_cast<unsigned char>(evr[digits]))) ++digits;
+  const std::size_t hyphen = evr.rfind('-');
+  const bool release = hyphen != std::string_view::npos && hyphen >= digits;
+  std::string_view rest = evr;
+  if (digits < evr.size() && evr[digits] == ':') {
+    parts.has_epoch = true;
+    parts.epoch = digits == 0 ? std::string_view("0") : evr.substr(0, digits);
+    rest = evr.substr(digits + 1);
+  }
+  if (release) {
+    const std::size_t at = hyphen - (evr.size() - rest.size());
+    parts.version = rest.substr(0, at);
+    parts.release = rest.substr(at + 1);
+    parts.has_release = true;
+  } else {
+    parts.version = rest;
+  }
+  return parts;
+}
+
+bool valid_rpm_part(std::string_view part) noexcept {
+  if (part.empty()) return false;
+  for (const char c : part) {
+    const auto uc = static_cast<unsigned char>(c);
+    if (!rpm_is_alnum(uc) && c != '.' && c != '_' && c != '+' && c != '~' && c != '^') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int rpmvercmp(std::string_view a, std::string_view b) noexcept {
+  a = c_string(a);
+  b = c_string(b);
+  if (a == b) return 0;
+  std::size_t i = 0;
+  std::size_t j = 0;
+  const auto at = [](std::string_view s, std::size_t k) -> unsigned char {
+    return k < s.size() ? static_cast<unsigned char>(s[k]) : '\0';
+  };
+  while (i < a.size() || j < b.size()) {
+    while (i < a.size() && !rpm_is_alnum(at(a, i)) && a[i] != '~' && a[i] != '^') ++i;
+    while (j < b.size() && !rpm_is_alnum(at(b, j)) && b[j] != '~' && b[j] != '^') ++j;
+
+    // '~' sorts before everything, even the end of the string.
+    if (at(a, i) == '~' || at(b, j) == '~') {
+      if (at(a, i) != '~') return 1;
+      if (at(b, j) != '~') return -1;
+      ++i;
+      ++j;
+      continue;
+    }
+    // '^' sorts after the end of the string but before anything else.
+    if (at(a, i) == '^' || at(b, j) == '^') {
+      if (i == a.size()) return -1;
+      if (j == b.size()) return 1;
+      if (at(a, i) != '^') return 1;
+      if (at(b, j) != '^') return -1;
+      ++i;
+      ++j;
+      continue;
+    }
+    if (i == a.size() || j == b.size()) break;
+
+    // One segment from each: all digits, or all letters, as the first
+    // string's segment decides.
+    const bool numeric = is_digit(at(a, i));
+    const auto in_segment = [numeric](unsigned char c) { return numeric ? is_digit(c) : is_alpha(c); };
+    std::size_t ei = i;
+    std::size_t ej = j;
+    while (ei < a.size() && in_segment(at(a, ei))) ++ei;
+    while (ej < b.size() && in_segment(at(b, ej))) ++ej;
+    // Segments of different kinds: a number is newer than letters.
+    if (ej == j) return numeric ? 1 : -1;
+
+    std::string_view sa = a.substr(i, ei - i);
+    std::string_view sb = b.substr(j, ej - j);
+    if (numeric) {
+      while (!sa.empty() && sa.front() == '0') sa.remove_prefix(1);
+      while (!sb.empty() && sb.front() == '0') sb.remove_prefix(1);
+      if (sa.size() != sb.size()) return sa.size() > sb.size() ? 1 : -1;
+    }
+    if (const int c = sa.compare(sb); c != 0) return c < 0 ? -1 : 1;
+    i = ei;
+    j = ej;
+  }
+  if (i == a.size() && j == b.size()) return 0;
+  return i == a.size() ? -1 : 1;
+}
+
+int compare_rpm_versions(std::string_view a, std::string_view b) noexcept {
+  a = c_string(a);
+  b = c_string(b);
+  if (a == b) return 0;
+  const RpmEvr pa = split_rpm_evr(a);
+  const RpmEvr pb = split_rpm_evr(b);
+  const std::string_view ea = pa.has_epoch ? pa.epoch : std::string_view("0");
+  const std::string_view eb = pb.has_epoch ? pb.epoch : std::string_view("0");
+  if (const int c = rpmvercmp(ea, eb); c != 0) return c;
+  if (const int c = rpmvercmp(pa.version, pb.version); c != 0) return c;
+  if (pa.has_release != pb.has_release) return pa.has_release ? 1 : -1;
+  return rpmvercmp(pa.release, pb.release);
+}
+
+bool is_valid_rpm_version(std::string_view v) noexcept {
+  const RpmEvr parts = split_rpm_evr(v);
+  if (parts.has_epoch && v.front() == ':') return false;
+  if (!valid_rpm_part(parts.version)) return false;
+  return !parts.has_release || valid_rpm_part(parts.release);
+}
+
 }  // namespace fleetaudit

@@ -80,22 +80,29 @@ TEST_CASE("shipped content loads without a single diagnostic", "[content]") {
   REQUIRE(content.find_profile("cis-debian-12") != nullptr);
 }
 
-TEST_CASE("cis-debian-12 accounts for every recommendation of the benchmark", "[content]") {
-  const Profile* p = shipped().find_profile("cis-debian-12");
-  REQUIRE(p != nullptr);
-  std::set<std::string> ids = reference_ids("cis-debian-12.tsv");
-  REQUIRE(ids.size() == 310);
-  std::set<std::string> sections;
-  for (const auto& e : p->entries) sections.insert(e.section);
-  std::vector<std::string> missing, extra;
-  for (const auto& id : ids)
-    if (!sections.count(id)) missing.push_back(id);
-  for (const auto& s : sections)
-    if (!ids.count(s)) extra.push_back(s);
-  INFO("sections missing from the profile: " << util::join(missing, " "));
-  INFO("sections not in the benchmark: " << util::join(extra, " "));
-  CHECK(missing.empty());
-  CHECK(extra.empty());
+TEST_CASE("every CIS profile accounts for every recommendation of its benchmark", "[content]") {
+  // Profile id, and the number of recommendations its reference list holds.
+  const std::vector<std::pair<std::string, std::size_t>> profiles = {
+      {"cis-debian-12", 310}, {"cis-rhel-9", 298}, {"cis-ubuntu-22.04", 300}, {"cis-ubuntu-24.04", 312}};
+  for (const auto& [id, count] : profiles) {
+    INFO(id);
+    const Profile* p = shipped().find_profile(id);
+    REQUIRE(p != nullptr);
+    std::set<std::string> ids = reference_ids(id + ".tsv");
+    REQUIRE(ids.size() == count);
+    std::set<std::string> sections;
+    for (const auto& e : p->entries) sections.insert(e.section);
+    std::vector<std::string> missing, extra;
+    for (const auto& s : ids)
+      if (!sections.count(s)) missing.push_back(s);
+    for (const auto& s : sections)
+      if (!ids.count(s)) extra.push_back(s);
+    INFO("sections missing from the profile: " << util::join(missing, " "));
+    INFO("sections not in the benchmark: " << util::join(extra, " "));
+    CHECK(missing.empty());
+    CHECK(extra.empty());
+    CHECK(p->entries.size() == count);
+  }
 }
 
 TEST_CASE("every check passes on some fixture host and fails on another", "[content][fixtures]") {
@@ -134,4 +141,17 @@ TEST_CASE("fixture results match their golden files", "[content][fixtures][golde
                     << " (after an intended content change, regenerate with FLEETAUDIT_UPDATE_GOLDEN=1)");
     CHECK(now.str() == want.str());
   }
+}
+
+TEST_CASE("no check passes on a host from which nothing arrived", "[content]") {
+  // What a collection cut off before its first file leaves: no fact at all.
+  Snapshot nothing;
+  nothing.host = "cut";
+  nothing.collected_at = "2026-11-21T00:00:00Z";
+  HostReport rep = evaluate(nothing, shipped().select_all());
+  std::vector<std::string> passed;
+  for (const auto& r : rep.results)
+    if (r.result == ResultKind::pass) passed.push_back(r.check_id);
+  INFO("checks that pass without any fact: " << util::join(passed, ", "));
+  CHECK(passed.empty());
 }

@@ -82,7 +82,7 @@ TEST_CASE("the loader rejects bad content with file:line:column and a reason", "
       {"bad id", "checks:\n  - id: Bad_ID\n    title: T\n    severity: low\n    rationale: r\n    remediation: m\n    rule: {file: {path: /x}}\n",
        "must be lower-case dotted words"},
       {"invalid yaml", "checks:\n  - id: [unclosed\n", "invalid YAML"},
-      {"bad package version", check_with_rule("      package: {name: x, version: '>= 1.0 2'}\n"), "not a valid package version"},
+      {"bad package version", check_with_rule("      package: {name: x, version: '>= 1.0 2'}\n"), "not a valid Debian or rpm package version"},
       {"bad service state", check_with_rule("      service: {unit: x, state: [stopped]}\n"), "unknown service state 'stopped'"},
       {"bad accounts property", check_with_rule("      accounts: {property: uid0_only_rot}\n"),
        "unknown accounts property 'uid0_only_rot' (did you mean 'uid0_only_root'?)"},

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "support/content_helpers.hpp"
+#include "support/fixture_tree.hpp"
 
 using namespace fleetaudit;
 using fleetaudit::testing::load_texts;
@@ -205,6 +206,71 @@ TEST_CASE("package: installed, absent, version ordering", "[eval][package]") {
   SnapshotBuilder none;
   none.missing("/var/lib/dpkg/status");
   CHECK(run("{package: {name: aide}}", none.snap).result == ResultKind::error);
+}
+
+TEST_CASE("package: rpm hosts, rpm ordering, which database counts", "[eval][package][rpmdb]") {
+  SnapshotBuilder b;
+  b.file("/etc/os-release", "ID=\"rocky\"\nID_LIKE=\"rhel centos fedora\"\nVERSION_ID=\"9.4\"\n");
+  b.missing("/var/lib/dpkg/status");
+  b.file("/var/lib/rpm/rpmdb.sqlite", fleetaudit::testing::fixture_bytes("rpmdb/rhel9-careless.sqlite"));
+  auto result = [&](const std::string& rule) { return run(rule, b.snap).result; };
+  CHECK(result("{package: {name: openssh-server}}") == ResultKind::pass);
+  auto r = run("{package: {name: openssh-server, version: '>= 8.7p1-38.el9'}}", b.snap);
+  CHECK(r.result == ResultKind::fail);
+  CHECK(r.evidence.find("/var/lib/rpm/rpmdb.sqlite record ") != std::string::npos);
+  CHECK(r.evidence.find("openssh-server 8.7p1-34.el9 installed (needs >= 8.7p1-38.el9)") != std::string::npos);
+  CHECK(result("{package: {name: openssh-server, version: '>= 8.7p1-34.el9'}}") == ResultKind::pass);
+  // Without a release the rule matches every release, as an rpm dependency.
+  CHECK(result("{package: {name: openssh-server, version: '= 8.7p1'}}") == ResultKind::pass);
+  CHECK(result("{package: {name: openssh-server, version: '< 8.7p1'}}") == ResultKind::fail);
+  CHECK(result("{package: {name: openssh-server, version: '> 8.6'}}") == ResultKind::pass);
+  // Epochs count: 2:8.2 is newer than any 8.x without one.
+  CHECK(result("{package: {name: vim-minimal, version: '> 9.1-1.el9'}}") == ResultKind::pass);
+  // The newest of several kernels answers.
+  CHECK(result("{package: {name: kernel, version: '>= 5.14.0-427'}}") == ResultKind::pass);
+  CHECK(result("{package: {names: [telnet-server, telnet], installed: false}}") == ResultKind::fail);
+  CHECK(result("{package: {name: aide}}") == ResultKind::fail);
+  CHECK(run("{package: {name: aide}}", b.snap, "{package: telnet-server}").result == ResultKind::fail);
+  CHECK(run("{package: {name: aide}}", b.snap, "{package: aide}").result == ResultKind::not_applicable);
+
+  // A database rpm could not read is an error, and so is a cut one.
+  SnapshotBuilder broken = b;
+  broken.file("/var/lib/rpm/rpmdb.sqlite", "not a database");
+  auto e = run("{package: {name: aide}}", broken.snap);
+  CHECK(e.result == ResultKind::error);
+  CHECK(e.evidence == "package database: /var/lib/rpm/rpmdb.sqlite: not an SQLite database");
+  broken.snap.files["/var/lib/rpm/rpmdb.sqlite"].truncated = true;
+  CHECK(run("{package: {name: aide}}", broken.snap).evidence.find("more than the collector reads") != std::string::npos);
+
+  // Both databases: os-release picks; without it the one that exists.
+  SnapshotBuilder both = b;
+  both.file("/var/lib/dpkg/status", "Package: aide\nStatus: install ok installed\nVersion: 0.18.3-1\n\n");
+  CHECK(run("{package: {name: aide}}", both.snap).result == ResultKind::fail);
+  both.file("/etc/os-release", "ID=debian\n");
+  CHECK(run("{package: {name: aide}}", both.snap).result == ResultKind::pass);
+  SnapshotBuilder none;
+  none.file("/etc/os-release", "ID=rhel\n").missing("/var/lib/dpkg/status").missing("/var/lib/rpm/rpmdb.sqlite");
+  none.file("/var/lib/rpm/Packages", "bdb");
+  e = run("{package: {name: aide}}", none.snap);
+  CHECK(e.result == ResultKind::error);
+  INFO(e.evidence);
+  CHECK(e.evidence.find("neither /var/lib/dpkg/status nor /var/lib/rpm/rpmdb.sqlite exists (/var/lib/rpm/Packages is a "
+                        "Berkeley DB") != std::string::npos);
+}
+
+TEST_CASE("package: an incomplete database never answers 'not installed'", "[eval][package]") {
+  SnapshotBuilder b;
+  b.file("/var/lib/dpkg/status",
+         "Package: openssh-server\nStatus: install ok installed\nVersion: 1:9.2p1-2\n\n"
+         "Status: install ok installed\nVersion: 0.17\n\n");
+  CHECK(run("{package: {name: openssh-server}}", b.snap).result == ResultKind::pass);
+  auto r = run("{package: {names: [telnet], installed: false}}", b.snap);
+  CHECK(r.result == ResultKind::error);
+  INFO(r.evidence);
+  CHECK(r.evidence.find("package database incomplete, telnet may be installed: line 5: stanza without a Package field") !=
+        std::string::npos);
+  CHECK(run("{package: {name: aide}}", b.snap).result == ResultKind::error);
+  CHECK(run("{package: {name: aide}}", b.snap, "{package: aide}").result == ResultKind::error);
 }
 
 TEST_CASE("service: masked, enabled, disabled, absent from unit files", "[eval][service]") {

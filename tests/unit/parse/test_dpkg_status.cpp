@@ -22,8 +22,8 @@
 #include <unistd.h>
 #include <vector>
 
-using fleetaudit::parse::DpkgDatabase;
-using fleetaudit::parse::DpkgPackage;
+using fleetaudit::parse::PackageDatabase;
+using fleetaudit::parse::Package;
 using fleetaudit::parse::parse_dpkg_status;
 
 namespace {
@@ -55,13 +55,13 @@ const char* const kSmallStatus =
     "Version: 0.9-1\n"
     "Source: oldsrc\n";
 
-std::vector<std::string> names_of(const DpkgDatabase& db) {
+std::vector<std::string> names_of(const PackageDatabase& db) {
   std::vector<std::string> names;
   for (const auto& p : db.packages) names.push_back(p.name + ":" + p.arch);
   return names;
 }
 
-std::string problems_of(const DpkgDatabase& db) {
+std::string problems_of(const PackageDatabase& db) {
   std::string all;
   for (const auto& p : db.problems) all += p + "\n";
   return all;
@@ -318,7 +318,7 @@ TEST_CASE("dpkg status: this machine's database", "[dpkg_status][host]") {
   REQUIRE_FALSE(text.empty());
 
   constexpr int kRounds = 20;
-  DpkgDatabase db;
+  PackageDatabase db;
   const auto started = std::chrono::steady_clock::now();
   for (int i = 0; i < kRounds; ++i) db = parse_dpkg_status(text);
   const double ms =
@@ -328,7 +328,7 @@ TEST_CASE("dpkg status: this machine's database", "[dpkg_status][host]") {
   INFO(problems_of(db));
   CHECK(db.problems.empty());
   CHECK(db.packages.size() > 50);
-  CHECK(std::is_sorted(db.packages.begin(), db.packages.end(), [](const DpkgPackage& a, const DpkgPackage& b) {
+  CHECK(std::is_sorted(db.packages.begin(), db.packages.end(), [](const Package& a, const Package& b) {
     return std::tie(a.name, a.arch) < std::tie(b.name, b.arch);
   }));
 

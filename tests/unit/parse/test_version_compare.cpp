@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <vector>
 
+#include "support/rng.hpp"
+
 using fleetaudit::compare_debian_versions;
 using fleetaudit::is_valid_debian_version;
 
@@ -245,27 +247,7 @@ void require_dpkg() {
   REQUIRE(access(kDpkg, X_OK) == 0);
 }
 
-// splitmix64: a fixed, portable sequence (the <random> distributions are not
-// the same across standard libraries).
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-  bool chance(int percent) { return below(100) < static_cast<std::size_t>(percent); }
-  template <typename T>
-  const T& pick(const std::vector<T>& items) {
-    return items[below(items.size())];
-  }
-
- private:
-  std::uint64_t state_;
-};
+using fleetaudit::testing::Rng;
 
 std::string digit_run(Rng& rng) {
   std::string run;
