@@ -94,8 +94,20 @@ bool redact_secrets(std::string_view path, std::string& content) {
     });
   }
   if (is_grub(path)) {
-    // password_pbkdf2 USER HASH / password USER PLAINTEXT
+    // password_pbkdf2 USER HASH / password USER PLAINTEXT, and RHEL's
+    // user.cfg: GRUB2_PASSWORD=grub.pbkdf2.sha512.10000.SALT.DIGEST
     return per_line(content, [](std::string& line) {
+      if (std::string_view t = util::trim(line); t.starts_with("GRUB2_PASSWORD=")) {
+        std::size_t at = line.find('=') + 1;
+        std::string_view secret = std::string_view(line).substr(at);
+        auto parts = util::split(secret, '.');
+        std::string replacement = secret.starts_with("grub.pbkdf2.") && parts.size() >= 6
+                                      ? util::concat({"grub.pbkdf2.", parts[2], ".", parts[3], ".", kRedacted})
+                                      : std::string(kRedacted);
+        if (secret == replacement) return false;
+        line.replace(at, std::string::npos, replacement);
+        return true;
+      }
       auto words = util::split_ws(util::trim(line));
       if (words.size() < 3 || (words[0] != "password_pbkdf2" && words[0] != "password")) return false;
       std::string_view secret = words[2];

@@ -285,12 +285,14 @@ TEST_CASE("secrets never reach a snapshot or the store", "[collect][security]") 
   write(t.path() / "etc/shadow", "root:!" + hash + ":19700:0:99999:7:::\nalice:" + hash + ":19700:0:90:7:::\nbob::19700::::::\n", 0640);
   write(t.path() / "etc/security/opasswd", "alice:1000:2:" + old_hash + "," + old_hash + "\n", 0600);
   write(t.path() / "boot/grub/grub.cfg", "set superusers=\"admin\"\npassword_pbkdf2 admin " + grub_hash + "\n", 0600);
+  write(t.path() / "boot/grub2/user.cfg", "GRUB2_PASSWORD=" + grub_hash + "\n", 0600);
   write(t.path() / "etc/passwd", "root:x:0:0::/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/bash\nbob:x:1001:1001::/home/bob:/bin/sh\n");
   write(t.path() / "etc/group", "root:x:0:\n");
   CollectOptions opt;
   opt.root = t.path();
   Snapshot s = collect(plan_of({{"/etc/shadow", kPlanContent}, {"/etc/security/opasswd", kPlanContent},
-                                {"/boot/grub/grub.cfg", kPlanContent}, {"/etc/passwd", kPlanContent}, {"/etc/group", kPlanContent}}),
+                                {"/boot/grub/grub.cfg", kPlanContent}, {"/boot/grub2/user.cfg", kPlanContent},
+                                {"/etc/passwd", kPlanContent}, {"/etc/group", kPlanContent}}),
                        opt);
   std::string json = to_json(s);
   CHECK(json.find("Q8Yz9sGf0Zb2cJ1kqR4mB1") == std::string::npos);
@@ -299,6 +301,7 @@ TEST_CASE("secrets never reach a snapshot or the store", "[collect][security]") 
   CHECK(s.file("/etc/shadow")->redacted);
   CHECK(s.file("/etc/shadow")->content == "root:!$y$*REDACTED*:19700:0:99999:7:::\nalice:$y$*REDACTED*:19700:0:90:7:::\nbob::19700::::::\n");
   CHECK(s.file("/boot/grub/grub.cfg")->content.find("password_pbkdf2 admin grub.pbkdf2.sha512.10000.*REDACTED*") != std::string::npos);
+  CHECK(s.file("/boot/grub2/user.cfg")->content == "GRUB2_PASSWORD=grub.pbkdf2.sha512.10000.*REDACTED*\n");
   CHECK_FALSE(s.file("/etc/passwd")->redacted);
 
   // What the checks need survives: usable, locked and empty passwords.
