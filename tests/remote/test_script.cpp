@@ -129,7 +129,7 @@ TEST_CASE("sh_glob leaves only *, ? and vetted bracket classes to the shell", "[
 TEST_CASE("the shell path collects exactly what the local collector does (busybox ash and dash)", "[remote][script]") {
   Plan plan = content().select_all().plan();
   for (const char* fixture : {"ssh-pass", "pam-fail", "services-pass", "fs-pass", "accounts-fail-integrity", "kernel-pass",
-                              "rhel9-base"}) {
+                              "rhel9-base", "edge-pass"}) {
     ft::FixtureTree tree(fixture);
     ft::add_shells(tree.root());
     Snapshot want = local(tree.root(), plan);

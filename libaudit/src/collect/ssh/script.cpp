@@ -176,7 +176,10 @@ fa_inc() {
 )SH";
 
 bool shell_reads(std::string_view path) {
-  // Kernel files report no (or a fake) size: the shell reads them itself.
+  // Kernel files report no (or a fake) size: the shell reads them itself,
+  // as text. UEFI variables are binary and efivarfs reports their true
+  // size: they go with ordinary files (cat, cut apart by size).
+  if (path.starts_with("/sys/firmware/efi/efivars/")) return false;
   return path.starts_with("/proc/") || path.starts_with("/sys/");
 }
 
