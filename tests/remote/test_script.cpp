@@ -51,6 +51,7 @@ std::vector<std::string> differences(const Snapshot& a, const Snapshot& b) {
       diff("uid", f.uid, g->uid);
       diff("gid", f.gid, g->gid);
       if (f.type == FileType::regular) diff("size", f.size, g->size);
+      if (f.type == FileType::regular && !f.path.starts_with("/proc/") && !f.path.starts_with("/sys/")) diff("mtime", f.mtime, g->mtime);
     }
     diff("has content", f.has_content, g->has_content);
     diff("content", f.content, g->content);

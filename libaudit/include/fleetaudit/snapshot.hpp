@@ -36,6 +36,7 @@ struct FileFact {
   std::uint32_t uid = 0;
   std::uint32_t gid = 0;
   std::uint64_t size = 0;
+  std::int64_t mtime = 0;             ///< last modification, seconds since 1970 (0: unknown)
 
   bool has_content = false;      ///< content was requested and read
   std::string content;           ///< raw bytes (may be cut at the size limit)

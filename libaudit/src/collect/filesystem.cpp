@@ -124,6 +124,7 @@ FileFact Filesystem::examine(const std::string& path) {
   f.uid = st.st_uid;
   f.gid = st.st_gid;
   f.size = static_cast<std::uint64_t>(st.st_size);
+  f.mtime = static_cast<std::int64_t>(st.st_mtime);
   return f;
 }
 

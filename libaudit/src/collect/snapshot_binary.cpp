@@ -3,7 +3,7 @@
 // yields every whole file before the cut.
 //
 //   "FASNAP1\n" host collector collected_at
-//   { 'F' path type error flags link_target mode uid gid size content content_error n entries... }*
+//   { 'F' path type error flags link_target mode uid gid size mtime content content_error n entries... }*
 //   { 'G' pattern n matches... }*
 //   { 'E' message }*
 //   { 'T' tag }*
@@ -150,6 +150,9 @@ class Decoder {
     f.uid = static_cast<std::uint32_t>(uid);
     f.gid = static_cast<std::uint32_t>(gid);
     f.size = num();
+    std::uint64_t mtime = num();
+    if (mtime > (1ull << 62)) return fail("bad file time");
+    f.mtime = static_cast<std::int64_t>(mtime);
     std::string_view content = view();
     if (content.size() > max_) {
       content = content.substr(0, static_cast<std::size_t>(max_));
@@ -194,6 +197,7 @@ std::string to_binary(const Snapshot& s) {
     put_num(out, f.uid);
     put_num(out, f.gid);
     put_num(out, f.size);
+    put_num(out, static_cast<std::uint64_t>(f.mtime < 0 ? 0 : f.mtime));
     put_str(out, f.content);
     put_str(out, f.content_error);
     put_num(out, f.entries.size());

@@ -128,6 +128,7 @@ std::string to_json(const Snapshot& s) {
     if (f.is_symlink) w.field("link", f.link_target);
     if (f.exists()) {
       w.field("mode", f.mode).field("uid", f.uid).field("gid", f.gid).field("size", static_cast<std::uint64_t>(f.size));
+      if (f.mtime) w.field("mtime", static_cast<std::int64_t>(f.mtime));
     }
     if (f.has_content) {
       if (valid_utf8(f.content)) w.field("content", f.content);
@@ -225,6 +226,7 @@ Expected<Snapshot> snapshot_from_json(std::string_view text) {
       f.uid = o.value("uid", 0u);
       f.gid = o.value("gid", 0u);
       f.size = o.value("size", std::uint64_t{0});
+      f.mtime = o.value("mtime", std::int64_t{0});
       if (o.contains("content")) {
         f.has_content = true;
         f.content = o.at("content").get<std::string>();

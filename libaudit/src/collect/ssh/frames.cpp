@@ -234,11 +234,14 @@ class Reader {
     for (auto& e : entries) {
       if (!e.exists) continue;
       auto f = util::split_ws(lines[k++]);
-      auto raw = f.size() == 4 ? number(f[0], 16) : std::nullopt;
-      auto uid = f.size() == 4 ? number(f[1]) : std::nullopt;
-      auto gid = f.size() == 4 ? number(f[2]) : std::nullopt;
-      auto size = f.size() == 4 ? number(f[3]) : std::nullopt;
-      if (!raw || !uid || !gid || !size) return fail("bad stat line '" + util::clip(lines[k - 1], 60) + "'");
+      const bool shape = f.size() == 4 || f.size() == 5;  // mode uid gid size [mtime]
+      auto raw = shape ? number(f[0], 16) : std::nullopt;
+      auto uid = shape ? number(f[1]) : std::nullopt;
+      auto gid = shape ? number(f[2]) : std::nullopt;
+      auto size = shape ? number(f[3]) : std::nullopt;
+      auto mtime = f.size() == 5 ? number(f[4]) : std::optional<std::uint64_t>(0);
+      if (!raw || !uid || !gid || !size || !mtime) return fail("bad stat line '" + util::clip(lines[k - 1], 60) + "'");
+      e.fact->mtime = static_cast<std::int64_t>(*mtime);
       std::uint64_t kind = *raw & 0170000;
       e.fact->type = kind == 0100000 ? FileType::regular : kind == 0040000 ? FileType::directory : FileType::other;
       e.fact->mode = static_cast<std::uint32_t>(*raw & 07777);

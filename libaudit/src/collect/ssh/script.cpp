@@ -95,7 +95,7 @@ fa_meta() {
     printf '%s%s%s\0%s\0' "$fa_s" "$fa_l" "$fa_p" "$fa_t"
   done
   printf '%s T\n' "$B"
-  fa_quiet stat -L -c '%f %u %g %s' -- "$@"
+  fa_quiet stat -L -c '%f %u %g %s %Y' -- "$@"
   printf '%s U\n' "$B"
 }
 fa_bulk() {
