@@ -129,8 +129,10 @@ TEST_CASE("sh_glob leaves only *, ? and vetted bracket classes to the shell", "[
 
 TEST_CASE("the shell path collects exactly what the local collector does (busybox ash and dash)", "[remote][script]") {
   Plan plan = content().select_all().plan();
+  plan.merge(fleet_facts_plan());  // probes included: stale maps, cpu flags, apt candidates
   for (const char* fixture : {"ssh-pass", "pam-fail", "services-pass", "fs-pass", "accounts-fail-integrity", "kernel-pass",
-                              "rhel9-base", "edge-pass"}) {
+                              "rhel9-base", "edge-pass",
+                              "fleet-hypervisor-stale"}) {
     ft::FixtureTree tree(fixture);
     ft::add_shells(tree.root());
     Snapshot want = local(tree.root(), plan);

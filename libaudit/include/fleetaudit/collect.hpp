@@ -21,6 +21,9 @@ struct CollectOptions {
   std::uint64_t max_file_bytes = 32ull << 20;         ///< content beyond this is cut and marked truncated
   std::uint64_t max_total_bytes = 512ull << 20;       ///< content budget for the whole host
   int max_followup_rounds = 4;                        ///< rounds of followup_plan() (Include chains)
+  /// Where probes may keep results between scans (the apt-list digest,
+  /// keyed by every input's size and time). Empty: no cache.
+  std::filesystem::path cache_dir;
 };
 
 /// How to reach hosts over SSH.

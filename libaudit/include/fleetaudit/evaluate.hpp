@@ -5,10 +5,12 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "fleetaudit/content.hpp"
+#include "fleetaudit/fleet.hpp"
 #include "fleetaudit/snapshot.hpp"
 #include "fleetaudit/types.hpp"
 
@@ -51,6 +53,9 @@ struct HostReport {
   std::string collector;     ///< how it was collected ("local", "ssh:user@host:22", "agent:...")
   std::string collected_at;  ///< UTC ISO 8601
   std::vector<std::string> tags;     ///< the host's role tags (from its snapshot)
+  /// Kernel, patch level, uptime risk, components: set by a scan for every
+  /// host that sent facts (fleet.hpp).
+  std::optional<HostProfile> profile;
   std::vector<CheckResult> results;  ///< in profile order (or check id order)
   Summary summary;
 };
@@ -99,5 +104,11 @@ HostReport evaluate(const HostFacts& facts, const Selection& selection);
 /// Evaluates a selection against one snapshot. Thread-safe: content and
 /// snapshot are only read.
 HostReport evaluate(const Snapshot& snapshot, const Selection& selection, const Policy* policy = nullptr);
+
+/// The selection's fleet rules (`rule: {fleet: ...}`: uniformity across
+/// hosts) on a fleet analysis: one result per group they cover, the subject
+/// naming the group ("fleet", "role hypervisor"), failures listing the
+/// versions and the hosts that drift. Pure.
+std::vector<CheckResult> evaluate_fleet_rules(const FleetAnalysis& analysis, const Selection& selection);
 
 }  // namespace fleetaudit

@@ -5,6 +5,8 @@
 #include "fleetaudit/collect.hpp"
 #include "fleetaudit/content.hpp"
 #include "fleetaudit/evaluate.hpp"
+#include "fleetaudit/fleet.hpp"
+#include "fleetaudit/waivers.hpp"
 #include "fleetaudit/expected.hpp"
 #include "fleetaudit/inventory.hpp"
 #include "fleetaudit/plan.hpp"

@@ -89,6 +89,8 @@ struct ScanRequest {
   bool keep_results = true;
   Policy policy;              ///< site policy lists for rules that name them
   WaiverSet waivers;          ///< accepted failures (fleetaudit/waivers.hpp)
+  RiskOptions risk;           ///< knobs of the uptime risk score
+  bool fleet_facts = true;    ///< also collect what fleet analytics needs (kernel, updates, stale libraries ...)
   std::function<void(const ScanProgress&)> on_progress;  ///< called from worker threads, serialized
   const std::atomic<bool>* cancel = nullptr;   ///< set to stop: remaining hosts are skipped
 };

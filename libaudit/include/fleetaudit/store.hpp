@@ -53,6 +53,10 @@ class Store {
   /// A stored scan with its hosts and results (CheckResult::check is null).
   Expected<ScanReport> load(std::int64_t scan_id, bool with_snapshots = false) const;
 
+  /// The host profiles of a scan (fleet analytics), without results or
+  /// snapshots: cheap for large fleets.
+  Expected<std::vector<HostProfile>> profiles(std::int64_t scan_id) const;
+
   /// Schema version of the open file.
   int schema_version() const;
   /// Schema version this library writes.

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "collect/filesystem.hpp"
+#include "collect/probes.hpp"
 #include "collect/redact.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
@@ -33,6 +34,10 @@ void gather(hostfs::Filesystem& fs, const Plan& plan, const CollectOptions& opt,
     snap.files.insert_or_assign(path, std::move(f));
   };
   for (const auto& [item, flags] : plan.items) {
+    if (hostfs::is_probe(item)) {
+      if (!snap.files.count(item)) snap.files.emplace(item, hostfs::run_probe(fs, item, opt.cache_dir));
+      continue;
+    }
     if (is_glob(item)) {
       if (snap.globs.count(item)) continue;
       auto matches = fs.expand(item);

@@ -27,6 +27,7 @@ class Filesystem {
   std::vector<std::string> expand(const std::string& pattern);
 
   bool chrooted() const noexcept { return chrooted_; }
+  const std::string& root() const noexcept { return root_; }
 
  private:
   struct Resolved {

@@ -5,6 +5,7 @@
 
 #include "fleetaudit/plan.hpp"
 #include "fleetaudit/snapshot.hpp"
+#include "collect/probes.hpp"
 #include "util/json_writer.hpp"
 #include "util/strings.hpp"
 
@@ -188,7 +189,13 @@ Expected<Plan> plan_from_json(std::string_view text) {
   Plan p;
   for (const auto& [path, flags] : j["items"].items()) {
     if (!flags.is_number_unsigned() || flags.get<unsigned>() > 3) return fail("plan item " + path + ": flags must be 0-3");
-    if (path.empty() || path.front() != '/') return fail("plan item '" + path + "' is not an absolute path");
+    if (path.starts_with('@')) {
+      // A probe: only the ones this build knows (an agent older than its scanner says so plainly).
+      const auto& known = hostfs::probe_names();
+      if (std::find(known.begin(), known.end(), path) == known.end()) return fail("plan item '" + path + "' is not a probe this agent knows");
+    } else if (path.empty() || path.front() != '/') {
+      return fail("plan item '" + path + "' is not an absolute path");
+    }
     p.add(path, static_cast<std::uint8_t>(flags.get<unsigned>()));
   }
   return p;

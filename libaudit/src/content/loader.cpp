@@ -46,7 +46,7 @@ namespace {
 const std::vector<std::string> kRuleKinds{"all",      "any",          "none",      "file",    "file_content",
                                           "sshd_config", "login_defs", "config_value", "sysctl", "modprobe",
                                           "mount",    "pam",          "os_release", "package", "service",
-                                          "accounts", "doc", "efivar"};
+                                          "accounts", "doc", "efivar", "fleet"};
 
 const std::vector<std::string> kAccountProperties{
     "uid0_only_root",       "gid0_only_root_user",  "gid0_only_root_group", "passwords_shadowed",
@@ -138,6 +138,7 @@ class RuleParser {
     else if (kind == "accounts") r.node = accounts(m);
     else if (kind == "doc") r.node = doc(m);
     else if (kind == "efivar") r.node = efivar(m);
+    else if (kind == "fleet") r.node = fleet(m);
     else {
       std::string msg = "unknown rule kind '" + kind + "'";
       if (auto s = suggest(kind, kRuleKinds)) msg += " (did you mean '" + *s + "'?)";
@@ -504,6 +505,26 @@ class RuleParser {
         ctx_.error(m.get("field"), "'field' must be one of: " + util::join(kShadowFields, ", "));
       r.test = value_test(m, true);
     }
+    return r;
+  }
+
+  FleetRule fleet(MapReader& m) {
+    static const std::vector<std::string> kComponents{"os", "kernel", "qemu", "libvirt", "xen", "docker", "containerd",
+                                                      "runc", "crun", "kata", "glibc", "openssl", "openssh"};
+    FleetRule r;
+    r.component = req_string(m, "component");
+    if (!r.component.empty() && std::find(kComponents.begin(), kComponents.end(), r.component) == kComponents.end())
+      ctx_.error(m.get("component"), "'component' must be one of: " + util::join(kComponents, ", "));
+    if (yaml::Node n = m.require("max_distinct"); n.IsDefined()) {
+      auto v = ctx_.integer(n, "max_distinct");
+      if (v && *v < 1) ctx_.error(n, "'max_distinct' must be at least 1");
+      if (v) r.max_distinct = static_cast<int>(*v);
+    }
+    if (auto per = opt_string(m, "per")) {
+      if (*per != "role" && *per != "fleet") ctx_.error(m.get("per"), "'per' must be role or fleet");
+      r.per_role = *per == "role";
+    }
+    r.roles = opt_list(m, "roles");
     return r;
   }
 

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "content/rule.hpp"
+#include "fleetaudit/fleet.hpp"
 #include "fleetaudit/plan.hpp"
 #include "fleetaudit/snapshot.hpp"
 #include "parse/modprobe.hpp"
@@ -135,6 +136,7 @@ struct Planner {
     plan.add("/sys/firmware/efi", kPlanStat);
     plan.add(r.path(), kPlanContent);
   }
+  void operator()(const FleetRule&) const { plan.merge(fleet_facts_plan()); }
 };
 
 std::string quoted_list(const std::vector<std::string>& v) { return "[" + util::join(v, ", ") + "]"; }
@@ -219,6 +221,10 @@ struct Describer {
     line(s);
   }
   void operator()(const EfiVarRule& r) const { line("UEFI variable " + r.name + " " + r.test.describe()); }
+  void operator()(const FleetRule& r) const {
+    line("fleet: at most " + std::to_string(r.max_distinct) + " " + r.component + " version(s) " +
+         (r.per_role ? "per role group" + (r.roles.empty() ? std::string() : " (" + util::join(r.roles, ", ") + ")") : std::string("in the fleet")));
+  }
 };
 
 }  // namespace

@@ -179,11 +179,20 @@ struct EfiVarRule {
   std::string path() const { return "/sys/firmware/efi/efivars/" + name + "-" + guid; }
 };
 
+/// Uniformity across hosts: evaluated on a fleet analysis, not on one host
+/// (one result per group: the fleet, or each role group).
+struct FleetRule {
+  std::string component;  // os, kernel, qemu, libvirt, xen, docker, containerd, runc, crun, kata, glibc, openssl, openssh
+  int max_distinct = 1;
+  bool per_role = true;   // per role group (inventory tags); false: the whole fleet
+  std::vector<std::string> roles;  // only these role groups (empty: every role group)
+};
+
 struct Rule {
   SourceLocation where;
   std::variant<Combinator, FileRule, ContentRule, SshdRule, LoginDefsRule, ConfigValueRule, SysctlRule,
                ModprobeRule, MountRule, PamRule, OsReleaseRule, PackageRule, ServiceRule, AccountsRule, DocRule,
-               EfiVarRule>
+               EfiVarRule, FleetRule>
       node;
 };
 

@@ -959,6 +959,10 @@ class Evaluator {
     return o;
   }
 
+  Outcome operator()(const detail::FleetRule&) {
+    return Outcome::na("a fleet rule: it compares hosts, so fleet scans and `fleetaudit fleet` answer it");
+  }
+
   Outcome operator()(const detail::EfiVarRule& r) {
     const FileFact* efi = c_.file("/sys/firmware/efi");
     if (!efi) return Outcome::error("/sys/firmware/efi was not collected");

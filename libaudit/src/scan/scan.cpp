@@ -88,7 +88,8 @@ Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& req)
     report.scan.profile_version = sel.profile->version;
   }
   const double t0 = util::monotonic_seconds();
-  const Plan plan = sel.plan();
+  Plan plan = sel.plan();
+  if (req.fleet_facts) plan.merge(fleet_facts_plan());
   const remote::ScriptCache scripts(plan, req.collect.max_file_bytes);
 
   const std::size_t n = req.targets.size();
@@ -165,6 +166,7 @@ Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& req)
           hr.state = c.state;
           hr.state_detail = c.detail;
           hr.tags = snap.tags;
+          if (req.fleet_facts && (c.state == "ok" || c.state == "partial")) hr.profile = profile_host(snap, req.risk);
           if (!req.waivers.waivers.empty()) {
             WaiverHost who{hr.host, t.host ? t.host->groups : std::vector<std::string>{}, snap.tags};
             WaiverUse use;

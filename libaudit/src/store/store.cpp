@@ -113,6 +113,14 @@ CREATE VIEW result_rows AS
          r.evidence
   FROM results r JOIN hosts h ON h.id = r.host_id JOIN scan_checks c ON c.scan_id = h.scan_id AND c.idx = r.idx;
 )sql",
+    // v3: each host's profile for fleet analytics (kernel, patch level, risk ...), as JSON.
+    R"sql(
+CREATE TABLE host_profiles(
+  host_id INTEGER PRIMARY KEY REFERENCES hosts(id) ON DELETE CASCADE,
+  risk INTEGER NOT NULL,
+  data TEXT NOT NULL
+);
+)sql",
 };
 
 // Snapshots are mostly configuration text and package lists: zstd shrinks
@@ -207,6 +215,21 @@ Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
 
 int Store::current_schema_version() noexcept { return static_cast<int>(kMigrations.size()); }
+Expected<std::vector<HostProfile>> Store::profiles(std::int64_t scan_id) const {
+  sqlite3* db = impl_->db.get();
+  sql::Statement st(db,
+                    "SELECT p.data, h.name FROM host_profiles p JOIN hosts h ON h.id = p.host_id WHERE h.scan_id = ? ORDER BY h.position");
+  if (!st.ok()) return fail(impl_->err("cannot read host profiles"));
+  st.bind(1, scan_id);
+  std::vector<HostProfile> out;
+  while (st.step() == SQLITE_ROW) {
+    auto p = host_profile_from_json(st.text(0));
+    if (!p) return fail(impl_->path + ": profile of " + st.text(1) + ": " + p.error().message);
+    out.push_back(std::move(*p));
+  }
+  return out;
+}
+
 int Store::schema_version() const { return impl_->version; }
 
 std::filesystem::path default_store_path() {
@@ -311,6 +334,13 @@ struct StoreWriter {
       const CheckResult& a = h.results[k - 1];
       const CheckResult& b = h.results[k];
       idx[k] = idx[k - 1] + ((a.item != b.item || a.check_id != b.check_id || a.section != b.section) ? 1 : 0);
+    }
+    if (h.profile) {
+      sql::Statement prof(db, "INSERT INTO host_profiles(host_id, risk, data) VALUES(?,?,?)");
+      if (!prof.ok()) return fail(impl.err("prepare profile insert"));
+      const std::string data = to_json(*h.profile);
+      prof.bind(1, host_id).bind(2, h.profile->risk).bind(3, data);
+      if (prof.step() != SQLITE_DONE) return fail(impl.err("cannot save the profile of " + h.host));
     }
     if (!h.results.empty() && !impl.checks_written.count(scan_id)) {
       // The first host with results describes the scan's entries for all.
@@ -488,6 +518,8 @@ Expected<ScanReport> Store::load(std::int64_t scan_id, bool with_snapshots) cons
                      "SELECT c.check_id, c.section, c.title, c.severity, r.result, r.evidence, r.subject, r.idx FROM results r"
                      " JOIN scan_checks c ON c.scan_id = ? AND c.idx = r.idx WHERE r.host_id = ? ORDER BY r.idx, r.subject");
   sql::Statement snap(db, "SELECT encoding, data FROM snapshots WHERE host_id = ?");
+  sql::Statement prof(db, "SELECT data FROM host_profiles WHERE host_id = ?");
+  if (!prof.ok()) return fail(impl_->err("cannot read host profiles"));
   if (!hosts.ok() || !res.ok() || !snap.ok()) return fail(impl_->err("cannot read hosts"));
   hosts.bind(1, scan_id);
   while (hosts.step() == SQLITE_ROW) {
@@ -517,6 +549,12 @@ Expected<ScanReport> Store::load(std::int64_t scan_id, bool with_snapshots) cons
       r.subject = res.text(6);
       r.item = static_cast<std::uint32_t>(res.int64(7));
       h.results.push_back(std::move(r));
+    }
+    prof.reset();
+    prof.bind(1, host_id);
+    if (prof.step() == SQLITE_ROW) {
+      auto p = host_profile_from_json(prof.text(0));
+      if (p) h.profile = std::move(*p);
     }
     if (with_snapshots) {
       snap.reset();

@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "collect/probes.hpp"
 #include "collect/redact.hpp"
 #include "collect/snapshot_binary.hpp"
 #include "util/strings.hpp"
@@ -38,6 +39,8 @@ class Reader {
         bulk(args);
       } else if (type == "C") {
         content(args);
+      } else if (type == "R") {
+        probe(args);
       } else if (type == "Z") {
         out_.complete = true;
         ++out_.records;
@@ -323,6 +326,36 @@ class Reader {
       set_content(f, d_.substr(off, sizes[i]));
       off += sizes[i];
     }
+  }
+
+  // "R @probe\n" raw lines "\n<B> E 0\n": made canonical by the local
+  // collector's own function, so both paths give the same fact.
+  void probe(std::string_view args) {
+    const auto& known = hostfs::probe_names();
+    if (std::find(known.begin(), known.end(), args) == known.end()) return fail("unknown probe '" + util::clip(args, 40) + "'");
+    std::string want = "\n" + std::string(b_) + " E ";
+    std::size_t end = d_.find(want, pos_);
+    if (end == std::string_view::npos) {
+      pos_ = d_.size();
+      return;
+    }
+    std::size_t nl = d_.find('\n', end + want.size());
+    if (nl == std::string_view::npos) {
+      pos_ = d_.size();
+      return;
+    }
+    FileFact& f = file(args);
+    f.type = FileType::regular;
+    f.mode = 0444;
+    f.has_content = true;
+    std::string_view raw = d_.substr(pos_, end - pos_);
+    f.content = hostfs::canonical_probe(args, raw);
+    if (f.content.size() > limits_.max_file_bytes) {
+      f.content.resize(static_cast<std::size_t>(limits_.max_file_bytes));
+      f.truncated = true;
+    }
+    f.size = f.content.size();
+    pos_ = nl + 1;
   }
 
   void content(std::string_view args) {

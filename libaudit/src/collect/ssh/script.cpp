@@ -4,6 +4,7 @@
 #include <random>
 
 #include "content/rule.hpp"
+#include "collect/probes.hpp"
 #include "fleetaudit/snapshot.hpp"
 
 namespace fleetaudit::remote {
@@ -139,6 +140,56 @@ fa_d() {
     printf '%s L 0\n%s\0' "$B" "$1"
   fi
 }
+fa_probe_maps() {
+  printf '%s R @deleted-maps\n' "$B"
+  for fa_d in /proc/[0-9]*; do
+    [ -r "$fa_d/maps" ] || continue
+    fa_c=; fa_g=
+    [ -r "$fa_d/comm" ] && { IFS= read -r fa_c || :; } < "$fa_d/comm"
+    [ -r "$fa_d/cgroup" ] && { IFS= read -r fa_g || :; } < "$fa_d/cgroup"
+    while IFS= read -r fa_l; do
+      case $fa_l in *' (deleted)') printf '%s\t%s\t%s\t%s\n' "${fa_d#/proc/}" "$fa_c" "$fa_g" "$fa_l" ;; esac
+    done < "$fa_d/maps"
+  done
+  printf '\n%s E 0\n' "$B"
+}
+fa_probe_cpu() {
+  printf '%s R @cpu-flags\n' "$B"
+  if [ -r /proc/cpuinfo ]; then
+    while IFS= read -r fa_l; do
+      case $fa_l in flags*|Features*) printf '%s\n' "$fa_l"; break ;; esac
+    done < /proc/cpuinfo
+  fi
+  printf '\n%s E 0\n' "$B"
+}
+fa_probe_apt() {
+  printf '%s R @apt-candidates\n' "$B"
+  if [ ! -f /var/lib/dpkg/status ]; then
+    printf '#\tno dpkg database (/var/lib/dpkg/status)\n'
+  else
+    fa_n=0
+    for fa_f in /var/lib/apt/lists/*_Packages /var/lib/apt/lists/*_Packages.gz /var/lib/apt/lists/*_Packages.lz4 /var/lib/apt/lists/*_Packages.xz; do
+      [ -f "$fa_f" ] || continue
+      fa_n=$((fa_n + 1))
+      case ${fa_f##*/} in *-security_*|*_security_*|security.debian.org*|security.ubuntu.com*) fa_s=S ;; *) fa_s=- ;; esac
+      case $fa_f in *.lz4) fa_z=lz4cat ;; *.gz) fa_z=zcat ;; *.xz) fa_z=xzcat ;; *) fa_z=cat ;; esac
+      # captured, not sent to /dev/null: a /dev/null that may not exist would be created
+      fa_ok=$(command -v "$fa_z") || fa_ok=
+      if [ -z "$fa_ok" ]; then
+        printf '#\t%s: %s is not available on the host\n' "$fa_f" "$fa_z"
+        continue
+      fi
+      fa_quiet "$fa_z" "$fa_f" | awk -v s="$fa_s" '
+        FNR == NR { if ($1 == "Package:") p = $2
+                    else if ($1 == "Status:" && $4 ~ /^(installed|half-configured|unpacked|half-installed|triggers-awaited|triggers-pending)$/) i[p] = 1
+                    next }
+        $1 == "Package:" { p = $2; w = (p in i); next }
+        $1 == "Version:" && w { print p "\t" $2 "\t" s; w = 0 }' /var/lib/dpkg/status -
+    done
+    [ "$fa_n" -gt 0 ] || printf '#\tno apt lists in /var/lib/apt/lists (apt-get update has not run)\n'
+  fi
+  printf '\n%s E 0\n' "$B"
+}
 fa_one() {
   fa_meta "$1"
   if [ -f "$1" ] && [ -r "$1" ]; then fa_bulk "$1"; else fa_noread "$1"; fi
@@ -209,7 +260,7 @@ std::string make_script(const Plan& plan, const ScriptOptions& opt) {
   s += "set --";
   std::size_t on_line = 0;
   for (const auto& [item, flags] : plan.items) {
-    if (is_glob(item)) continue;
+    if (is_glob(item) || hostfs::is_probe(item)) continue;
     if (++on_line % 16 == 0) s += " \\\n ";
     s += " " + sh_quote(item);
   }
@@ -231,7 +282,7 @@ std::string make_script(const Plan& plan, const ScriptOptions& opt) {
   //    kernel files read by the shell; unreadable files reported.
   s += "set --\n";
   for (const auto& [item, flags] : plan.items) {
-    if (!(flags & kPlanContent) || shell_reads(item)) continue;
+    if (!(flags & kPlanContent) || shell_reads(item) || hostfs::is_probe(item)) continue;
     if (is_glob(item)) {
       s += "for f in " + sh_glob(item) + "; do if [ -f \"$f\" ] && [ -r \"$f\" ]; then set -- \"$@\" \"$f\"; else fa_noread \"$f\"; fi; done\n";
     } else {
@@ -251,6 +302,14 @@ std::string make_script(const Plan& plan, const ScriptOptions& opt) {
   if (sshd != plan.items.end() && (sshd->second & kPlanContent)) {
     s += "fa_inc " + sh_quote(detail::paths::kSshdConfig) + " 0\n";
     s += "for f in " + sh_glob(detail::paths::kSshdDropins) + "; do [ -f \"$f\" ] && fa_inc \"$f\" 0; done\n";
+  }
+  // 6. Probes: raw lines gathered here, made canonical by the parser with
+  //    the local collector's own function (collect/probes.hpp).
+  for (const auto& [item, flags] : plan.items) {
+    if (!hostfs::is_probe(item)) continue;
+    if (item == "@deleted-maps") s += "fa_probe_maps\n";
+    else if (item == "@cpu-flags") s += "fa_probe_cpu\n";
+    else if (item == "@apt-candidates") s += "fa_probe_apt\n";
   }
   s += "printf '%s Z\\n' \"$B\"\n";
   return s;

@@ -1,0 +1,124 @@
+#pragma once
+/// \file
+/// Fleet analytics: what each host runs (kernel, hypervisor, container
+/// runtimes, key libraries), its patch level and uptime risk, and how
+/// uniform the fleet is. Everything is worked out from the same snapshots
+/// the checks use: `fleet_facts_plan()` is added to every scan's plan, and
+/// `profile_host()` is a pure function of a snapshot.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fleetaudit/expected.hpp"
+#include "fleetaudit/plan.hpp"
+#include "fleetaudit/snapshot.hpp"
+
+namespace fleetaudit {
+
+/// The facts fleet analytics needs from a host: kernel, uptime, reboot
+/// flags, live patches, CPU vulnerabilities and SMT, virtualization, the
+/// package database and apt lists (through the @apt-candidates probe), and
+/// processes mapping deleted files (@deleted-maps).
+Plan fleet_facts_plan();
+
+/// A package with a newer version in the host's own apt lists.
+struct PendingUpdate {
+  std::string package;
+  std::string installed;
+  std::string candidate;
+  bool security = false;  ///< the newer version is in a security archive
+};
+
+/// A process that still maps a file replaced on disk (a library upgraded
+/// under it): it runs the old code until restarted.
+struct StaleMapping {
+  std::string pid;
+  std::string command;
+  std::string container;  ///< container id from its cgroup, empty on the host
+  std::string path;
+};
+
+/// One named reason in a host's uptime risk score.
+struct RiskContribution {
+  std::string factor;  ///< "uptime", "kernel-outdated", "no-livepatch", "reboot-required", "cpu-vulnerable", "smt-multi-tenant", "stale-libraries", "security-updates"
+  int points = 0;
+  std::string why;     ///< what was seen, in a sentence
+};
+
+/// Knobs of the risk score (documented in the README).
+struct RiskOptions {
+  int uptime_days = 30;                 ///< uptime beyond this adds points
+  int security_update_age_days = 14;    ///< pending security updates older than this (by the package database's age) weigh more
+};
+
+struct HostProfile {
+  std::string host;
+  std::vector<std::string> tags;
+  std::string collected_at;
+
+  std::string os_id, os_version, os_name;  ///< os-release ID, VERSION_ID, PRETTY_NAME
+  std::string kernel_release;              ///< running kernel (uname -r)
+  std::string kernel_build;                ///< its build string from /proc/version ("#1 SMP ... Debian 6.1.106-3 (2024-08-26)")
+  std::string kernel_build_date;           ///< YYYY-MM-DD from the build string, when it has one
+  std::vector<std::string> installed_kernels;  ///< releases installed (newest first)
+  bool kernel_outdated = false;            ///< a newer kernel is installed than the one running
+  std::optional<double> uptime_days;
+  bool reboot_required = false;
+  std::vector<std::string> reboot_packages;
+  bool livepatch_active = false;
+  std::vector<std::string> livepatches;    ///< enabled patch modules
+  std::map<std::string, std::string> cpu_vulnerabilities;  ///< name -> status text ("Vulnerable: ...", "Mitigation: ...", "Not affected")
+  std::string smt;                         ///< "on", "off", "forceoff", "notsupported", "notimplemented", "" unknown
+  std::string virtualization;              ///< "hypervisor", "guest", "container", "bare-metal", "unknown"
+  std::string virtualization_detail;       ///< how it was told ("/dev/kvm with qemu-system-x86 8.2", "DMI: QEMU ...", "/.dockerenv")
+  /// Component -> version: os, kernel, qemu, libvirt, xen, docker, containerd,
+  /// runc, crun, kata, glibc, openssl, openssh. Only what the host has.
+  std::map<std::string, std::string> components;
+
+  bool updates_known = false;              ///< the apt lists answered
+  std::string updates_note;                ///< why not, or what was missing
+  std::vector<PendingUpdate> pending;
+  int pending_security = 0;
+  std::optional<long long> days_since_package_change;
+
+  std::vector<StaleMapping> stale;
+
+  int risk = 0;                            ///< 0 (none) .. 100
+  std::vector<RiskContribution> risk_contributions;
+};
+
+/// Works out a host's profile from its snapshot. Pure: "now" is the
+/// snapshot's collection time.
+HostProfile profile_host(const Snapshot& snapshot, const RiskOptions& options = {});
+
+/// How many distinct versions of one component a group of hosts runs.
+struct Uniformity {
+  std::string component;
+  std::string group;                                      ///< "fleet" or a role tag
+  std::map<std::string, std::vector<std::string>> hosts;  ///< version -> hosts
+  std::string majority;                                   ///< the most common version (ties: the highest in text order)
+  std::vector<std::string> drifting;                      ///< hosts not on the majority version
+  double score = 100;                                     ///< share of hosts on the majority version, in percent
+};
+
+struct FleetAnalysis {
+  std::vector<HostProfile> hosts;
+  std::vector<Uniformity> uniformity;  ///< per component, for the fleet and for each role group
+  int hosts_with_pending = 0, hosts_with_security = 0, pending_total = 0, security_total = 0;
+  int hosts_reboot_required = 0, hosts_kernel_outdated = 0, hosts_with_stale = 0;
+  double mean_risk = 0;
+};
+
+/// Uniformity per component for the whole fleet and each role group, and
+/// the fleet's patch totals. Pure.
+FleetAnalysis analyze_fleet(std::vector<HostProfile> hosts);
+
+/// JSON for a profile and back (the store keeps one per host).
+std::string to_json(const HostProfile& profile);
+Expected<HostProfile> host_profile_from_json(std::string_view json);
+
+}  // namespace fleetaudit

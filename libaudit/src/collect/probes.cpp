@@ -1,0 +1,365 @@
+#include "collect/probes.hpp"
+
+#include <lz4frame.h>
+#include <lzma.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+#include "collect/filesystem.hpp"
+#include "fleetaudit/version_compare.hpp"
+#include "parse/dpkg_status.hpp"
+#include "util/strings.hpp"
+
+namespace fleetaudit::hostfs {
+
+void raw_apt_list(std::string_view text, bool security, const std::vector<std::string>& installed, std::string& raw);
+
+namespace {
+
+constexpr std::uint64_t kMapsLimit = 8ull << 20;
+constexpr std::uint64_t kListLimit = 1ull << 30;
+
+FileFact probe_fact(const std::string& name) {
+  FileFact f;
+  f.path = name;
+  f.type = FileType::regular;
+  f.mode = 0444;
+  f.has_content = true;
+  return f;
+}
+
+std::string read_all(Filesystem& fs, const std::string& path, std::uint64_t limit, bool* ok = nullptr) {
+  FileFact f = fs.examine(path);
+  if (f.type != FileType::regular) {
+    if (ok) *ok = false;
+    return {};
+  }
+  fs.read_content(f, limit);
+  if (ok) *ok = f.has_content;
+  return std::move(f.content);
+}
+
+// ---------------------------------------------------------------- maps
+
+// A mapped path worth reporting: a library or program that was replaced on
+// disk (not an anonymous memfd, shared memory or a scratch file).
+bool stale_candidate(std::string_view path) {
+  if (path.starts_with("/memfd:") || path.starts_with("/dev/") || path.starts_with("/SYSV") || path.starts_with("/tmp/") ||
+      path.starts_with("/run/") || path.starts_with("/var/") || path.starts_with("/proc/"))
+    return false;
+  return path.find(".so") != std::string_view::npos || path.starts_with("/usr/") || path.starts_with("/lib") ||
+         path.starts_with("/bin/") || path.starts_with("/sbin/") || path.starts_with("/opt/");
+}
+
+FileFact deleted_maps(Filesystem& fs) {
+  FileFact out = probe_fact("@deleted-maps");
+  std::vector<std::string> pids = fs.expand("/proc/[0-9]*");
+  std::string raw;
+  for (const auto& dir : pids) {
+    bool ok = false;
+    std::string maps = read_all(fs, dir + "/maps", kMapsLimit, &ok);
+    if (!ok || maps.find(" (deleted)") == std::string::npos) continue;
+    std::string comm = read_all(fs, dir + "/comm", 256);
+    comm = comm.substr(0, comm.find('\n'));
+    std::string cgroup = read_all(fs, dir + "/cgroup", 64 << 10);
+    cgroup = cgroup.substr(0, cgroup.find('\n'));
+    const std::string pid = dir.substr(dir.rfind('/') + 1);
+    for (auto line : util::split(maps, '\n')) {
+      if (!line.ends_with(" (deleted)")) continue;
+      raw += pid + "\t" + comm + "\t" + cgroup + "\t";
+      raw.append(line);
+      raw += '\n';
+    }
+  }
+  out.content = canonical_probe("@deleted-maps", raw);
+  out.size = out.content.size();
+  return out;
+}
+
+std::string canonical_deleted_maps(std::string_view raw) {
+  // per process (in the order met): its stale files, each once
+  std::string out;
+  std::string last_pid;
+  std::vector<std::string> seen;
+  for (auto line : util::split(raw, '\n')) {
+    auto f = util::split(line, '\t');
+    if (f.size() < 4) continue;
+    std::string_view maps = line.substr(f[0].size() + f[1].size() + f[2].size() + 3);
+    std::size_t slash = maps.find(" /");
+    if (slash == std::string_view::npos || !maps.ends_with(" (deleted)")) continue;
+    std::string_view path = util::trim(maps.substr(slash + 1, maps.size() - slash - 1 - std::strlen(" (deleted)")));
+    if (!stale_candidate(path)) continue;
+    if (f[0] != last_pid) {
+      last_pid = std::string(f[0]);
+      seen.clear();
+    }
+    if (std::find(seen.begin(), seen.end(), path) != seen.end()) continue;
+    seen.emplace_back(path);
+    std::string comm(util::trim(f[1]));
+    out += std::string(f[0]) + "\t" + comm + "\t" + std::string(util::trim(f[2])) + "\t" + std::string(path) + "\n";
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- cpu
+
+FileFact cpu_flags(Filesystem& fs) {
+  FileFact out = probe_fact("@cpu-flags");
+  // No /proc/cpuinfo (an image, a chroot): no flags, as the shell path says too.
+  std::string info = read_all(fs, "/proc/cpuinfo", 16 << 20);
+  std::string raw;
+  for (auto line : util::split(info, '\n')) {
+    if (line.starts_with("flags") || line.starts_with("Features")) {
+      raw = std::string(line) + "\n";
+      break;
+    }
+  }
+  out.content = canonical_probe("@cpu-flags", raw);
+  out.size = out.content.size();
+  return out;
+}
+
+// ---------------------------------------------------------------- apt
+
+std::optional<std::string> decompress_lz4(std::string_view in) {
+  LZ4F_dctx* ctx = nullptr;
+  if (LZ4F_isError(LZ4F_createDecompressionContext(&ctx, LZ4F_VERSION))) return std::nullopt;
+  std::string out;
+  std::string buf(1 << 20, '\0');
+  const char* src = in.data();
+  std::size_t left = in.size();
+  std::size_t hint = 1;
+  while (left > 0 && hint != 0) {
+    std::size_t dst_size = buf.size(), src_size = left;
+    hint = LZ4F_decompress(ctx, buf.data(), &dst_size, src, &src_size, nullptr);
+    if (LZ4F_isError(hint)) {
+      LZ4F_freeDecompressionContext(ctx);
+      return std::nullopt;
+    }
+    out.append(buf.data(), dst_size);
+    src += src_size;
+    left -= src_size;
+    if (src_size == 0 && dst_size == 0) break;
+  }
+  LZ4F_freeDecompressionContext(ctx);
+  return out;
+}
+
+std::optional<std::string> decompress_gz(std::string_view in) {
+  z_stream z{};
+  if (inflateInit2(&z, 15 + 32) != Z_OK) return std::nullopt;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  std::string out;
+  std::string buf(1 << 20, '\0');
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    z.next_out = reinterpret_cast<Bytef*>(buf.data());
+    z.avail_out = static_cast<uInt>(buf.size());
+    rc = inflate(&z, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END) {
+      inflateEnd(&z);
+      return std::nullopt;
+    }
+    out.append(buf.data(), buf.size() - z.avail_out);
+    if (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0) break;  // truncated input: keep what came
+  }
+  inflateEnd(&z);
+  return out;
+}
+
+std::optional<std::string> decompress_xz(std::string_view in) {
+  lzma_stream s = LZMA_STREAM_INIT;
+  if (lzma_stream_decoder(&s, UINT64_MAX, 0) != LZMA_OK) return std::nullopt;
+  s.next_in = reinterpret_cast<const uint8_t*>(in.data());
+  s.avail_in = in.size();
+  std::string out;
+  std::string buf(1 << 20, '\0');
+  lzma_ret rc = LZMA_OK;
+  while (rc == LZMA_OK) {
+    s.next_out = reinterpret_cast<uint8_t*>(buf.data());
+    s.avail_out = buf.size();
+    rc = lzma_code(&s, LZMA_FINISH);
+    out.append(buf.data(), buf.size() - s.avail_out);
+  }
+  lzma_end(&s);
+  if (rc != LZMA_STREAM_END) return std::nullopt;
+  return out;
+}
+
+std::string file_name_of(std::string_view path) { return std::string(path.substr(path.rfind('/') + 1)); }
+
+FileFact apt_candidates(Filesystem& fs, const std::filesystem::path& cache_dir) {
+  FileFact out = probe_fact("@apt-candidates");
+  FileFact status = fs.examine("/var/lib/dpkg/status");
+  if (status.type != FileType::regular) {
+    out.content = "#\tno dpkg database (/var/lib/dpkg/status)\n";
+    out.size = out.content.size();
+    return out;
+  }
+  std::vector<std::string> lists;
+  for (const char* pat : {"/var/lib/apt/lists/*_Packages", "/var/lib/apt/lists/*_Packages.lz4", "/var/lib/apt/lists/*_Packages.gz",
+                          "/var/lib/apt/lists/*_Packages.xz"}) {
+    for (auto& m : fs.expand(pat)) lists.push_back(std::move(m));
+  }
+  std::sort(lists.begin(), lists.end());
+  if (lists.empty()) {
+    out.content = "#\tno apt lists in /var/lib/apt/lists (apt-get update has not run)\n";
+    out.size = out.content.size();
+    return out;
+  }
+  // The cache key: every input's identity. Unchanged lists and database:
+  // last scan's answer, without reading 50 MB of lists again.
+  std::string key = "fleetaudit-apt-candidates 1\nstatus " + std::to_string(status.size) + " " + std::to_string(status.mtime) + "\n";
+  std::vector<FileFact> list_facts;
+  for (const auto& l : lists) {
+    FileFact f = fs.examine(l);
+    key += l + " " + std::to_string(f.size) + " " + std::to_string(f.mtime) + "\n";
+    list_facts.push_back(std::move(f));
+  }
+  std::filesystem::path cache_file;
+  if (!cache_dir.empty()) {
+    cache_file = cache_dir / ("apt-" + std::to_string(std::hash<std::string>{}(fs.root() + "\n" + key)) + ".txt");
+    std::ifstream in(cache_file, std::ios::binary);
+    if (in) {
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      std::string cached = ss.str();
+      if (cached.starts_with(key)) {
+        out.content = cached.substr(key.size());
+        out.size = out.content.size();
+        return out;
+      }
+    }
+  }
+  fs.read_content(status, 256ull << 20);
+  parse::PackageDatabase db = parse::parse_dpkg_status(status.content);
+  std::vector<std::string> installed;
+  for (const auto& p : db.packages)
+    if (p.present) installed.push_back(p.name);
+  std::sort(installed.begin(), installed.end());
+  installed.erase(std::unique(installed.begin(), installed.end()), installed.end());
+
+  std::string raw;
+  for (auto& f : list_facts) {
+    fs.read_content(f, kListLimit);
+    if (!f.has_content) {
+      raw += "#\t" + f.path + ": " + (f.content_error.empty() ? "not readable" : f.content_error) + "\n";
+      continue;
+    }
+    std::optional<std::string> text;
+    if (f.path.ends_with(".lz4")) text = decompress_lz4(f.content);
+    else if (f.path.ends_with(".gz")) text = decompress_gz(f.content);
+    else if (f.path.ends_with(".xz")) text = decompress_xz(f.content);
+    else text = std::move(f.content);
+    f.content.clear();
+    f.content.shrink_to_fit();
+    if (!text) {
+      raw += "#\t" + f.path + ": does not decompress\n";
+      continue;
+    }
+    raw_apt_list(*text, is_security_list(file_name_of(f.path)), installed, raw);
+  }
+  out.content = canonical_probe("@apt-candidates", raw);
+  out.size = out.content.size();
+  if (!cache_file.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(cache_dir, ec);
+    std::filesystem::path tmp = cache_file;
+    tmp += ".tmp";
+    {
+      std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
+      o << key << out.content;
+    }
+    std::filesystem::rename(tmp, cache_file, ec);
+  }
+  return out;
+}
+
+std::string canonical_apt(std::string_view raw) {
+  struct Best {
+    std::string best, security;
+  };
+  std::map<std::string, Best, std::less<>> by_name;
+  std::vector<std::string> problems;
+  for (auto line : util::split(raw, '\n')) {
+    if (line.empty()) continue;
+    if (line.starts_with("#\t")) {
+      problems.emplace_back(line);
+      continue;
+    }
+    auto f = util::split(line, '\t');
+    if (f.size() != 3 || f[0].empty() || f[1].empty()) continue;
+    Best& b = by_name[std::string(f[0])];
+    if (b.best.empty() || compare_debian_versions(f[1], b.best) > 0) b.best = std::string(f[1]);
+    if (f[2] == "S" && (b.security.empty() || compare_debian_versions(f[1], b.security) > 0)) b.security = std::string(f[1]);
+  }
+  std::string out;
+  for (const auto& [name, b] : by_name) out += name + "\t" + b.best + "\t" + (b.security.empty() ? "-" : b.security) + "\n";
+  for (const auto& p : problems) out += p + "\n";
+  return out;
+}
+
+}  // namespace
+
+bool is_security_list(std::string_view n) noexcept {
+  return n.find("-security_") != std::string_view::npos || n.find("_security_") != std::string_view::npos ||
+         n.starts_with("security.debian.org") || n.starts_with("security.ubuntu.com");
+}
+
+void raw_apt_list(std::string_view text, bool security, const std::vector<std::string>& installed, std::string& raw) {
+  std::string_view name;
+  bool wanted = false;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    if (line.size() > 9 && line[0] == 'P' && line.starts_with("Package: ")) {
+      name = util::trim(line.substr(9));
+      wanted = std::binary_search(installed.begin(), installed.end(), name);
+    } else if (wanted && line.size() > 9 && line[0] == 'V' && line.starts_with("Version: ")) {
+      raw.append(name);
+      raw += '\t';
+      raw.append(util::trim(line.substr(9)));
+      raw += security ? "\tS\n" : "\t-\n";
+      wanted = false;
+    }
+  }
+}
+
+std::string canonical_probe(std::string_view name, std::string_view raw) {
+  if (name == "@deleted-maps") return canonical_deleted_maps(raw);
+  if (name == "@apt-candidates") return canonical_apt(raw);
+  if (name == "@cpu-flags") {
+    std::string_view line = raw.substr(0, raw.find('\n'));
+    std::size_t colon = line.find(':');
+    if (line.empty()) return {};
+    return std::string(util::trim(colon == std::string_view::npos ? line : line.substr(colon + 1))) + "\n";
+  }
+  return std::string(raw);
+}
+
+const std::vector<std::string>& probe_names() {
+  static const std::vector<std::string> names{"@apt-candidates", "@cpu-flags", "@deleted-maps"};
+  return names;
+}
+
+FileFact run_probe(Filesystem& fs, const std::string& name, const std::filesystem::path& cache_dir) {
+  if (name == "@deleted-maps") return deleted_maps(fs);
+  if (name == "@cpu-flags") return cpu_flags(fs);
+  if (name == "@apt-candidates") return apt_candidates(fs, cache_dir);
+  FileFact f = probe_fact(name);
+  f.has_content = false;
+  f.content_error = "unknown probe";
+  return f;
+}
+
+}  // namespace fleetaudit::hostfs
