@@ -163,7 +163,9 @@ struct OutputOptions {
 };
 
 void add_output_options(CLI::App* cmd, OutputOptions& o) {
-  cmd->add_option("--format", o.format, "Report format")->check(CLI::IsMember({"table", "json"}))->capture_default_str();
+  cmd->add_option("--format", o.format, "Report format: table, json, junit (CI), sarif (code scanning), csv, html (one self-contained file)")
+      ->check(CLI::IsMember({"table", "json", "junit", "sarif", "csv", "html"}))
+      ->capture_default_str();
   cmd->add_option("--output,-o", o.output, "Write the report to FILE instead of standard output");
   cmd->add_option("--color", o.color, "Colour the table: auto (on a terminal), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
@@ -175,6 +177,14 @@ void print_report(const fa::ScanReport& report, const OutputOptions& o) {
   std::string text;
   if (o.format == "json") {
     text = fa::format_json(report);
+  } else if (o.format == "junit") {
+    text = fa::format_junit(report);
+  } else if (o.format == "sarif") {
+    text = fa::format_sarif(report);
+  } else if (o.format == "csv") {
+    text = fa::format_csv(report);
+  } else if (o.format == "html") {
+    text = fa::format_html(report);
   } else {
     fa::TableOptions t;
     bool to_terminal = o.output.empty() || o.output == "-";
@@ -299,7 +309,8 @@ int run_scan_command(const ScanArgs& a) {
   if (!a.policy.empty()) req.policy = load_policy_file(a.policy);
   if (!a.waivers.empty()) req.waivers = load_waivers_file(a.waivers, content);
   if (!a.no_db) req.store = a.db.empty() ? fa::default_store_path() : std::filesystem::path(a.db);
-  if (!a.inventory.empty()) req.keep_results = a.out.format == "json" || a.details || !req.store;
+  // Every format but the fleet table lists each host's results.
+  if (!a.inventory.empty()) req.keep_results = a.out.format != "table" || a.details || !req.store;
   std::optional<Progress> progress;
   if (req.targets.size() > 1) {
     progress.emplace(req.targets.size());

@@ -12,6 +12,8 @@
 
 #include "support/fixture_tree.hpp"
 #include "support/process.hpp"
+#include "support/report_readers.hpp"
+#include "unit/report/sarif_schema.hpp"
 
 using nlohmann::json;
 namespace ft = fleetaudit::testing;
@@ -108,6 +110,81 @@ TEST_CASE("table report: sorted, aligned, colour only when asked", "[cli]") {
   auto problems = fa({"scan", "--root", bad.root().string(), "--no-db", "--fail-on", "none", "--problems-only"});
   CHECK(problems.out.find(" PASS ") == std::string::npos);
   CHECK(problems.out.find(" FAIL ") != std::string::npos);
+}
+
+TEST_CASE("scan --format junit, sarif, csv and html report what the JSON report says", "[cli][formats]") {
+  ft::FixtureTree bad("ssh-fail");
+  ft::TempDir t;
+  auto scan = [&](const std::string& format, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"scan", "--root", bad.root().string(), "--no-db", "--name", "web-1", "--format", format};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return fa(args);
+  };
+  auto plain = scan("json", {"--fail-on", "none"});
+  REQUIRE(plain.exit_code == 0);
+  json j = parse(plain);
+  const json& s = j["summary"];
+  const int fail = s["fail"], error = s["error"], waived = s["waived"], na = s["not_applicable"], manual = s["manual"];
+  const int total = static_cast<int>(j["hosts"][0]["results"].size());
+  REQUIRE(fail > 0);
+
+  // the exit code follows --fail-on whatever the format
+  auto junit = scan("junit");
+  INFO(junit.err);
+  CHECK(junit.exit_code == 2);
+  ft::XmlNode x = ft::parse_xml(junit.out);
+  CHECK(std::stoi(x.attr("tests")) == total);
+  CHECK(std::stoi(x.attr("failures")) == fail);
+  CHECK(std::stoi(x.attr("errors")) == error);
+  CHECK(std::stoi(x.attr("skipped")) == na + manual + waived);
+  REQUIRE(x.find_all("testsuite").size() == 1);
+  CHECK(x.find_all("testsuite")[0]->attr("name") == "web-1");
+
+  auto sarif = scan("sarif", {"--fail-on", "none"});
+  CHECK(sarif.exit_code == 0);
+  json log = parse(sarif);
+  auto problems = ft::sarif::validate_sarif(log);
+  for (const auto& p : problems) UNSCOPED_INFO(p);
+  CHECK(problems.empty());
+  CHECK(static_cast<int>(log["runs"][0]["results"].size()) == fail + error + waived);
+  CHECK(log["runs"][0]["tool"]["driver"]["name"] == "fleetaudit");
+  bool sshd_located = false;
+  for (const auto& r : log["runs"][0]["results"]) {
+    if (r["ruleId"] != "ssh.server.root-login-disabled") continue;
+    const json& loc = r["locations"][0]["physicalLocation"];
+    sshd_located = loc["artifactLocation"]["uri"].get<std::string>().starts_with("file:///etc/ssh/sshd_config") &&
+                   loc["region"]["startLine"].get<int>() >= 1;
+  }
+  CHECK(sshd_located);
+
+  auto csv = scan("csv", {"--fail-on", "none"});
+  auto rows = ft::read_csv(csv.out);
+  REQUIRE(static_cast<int>(rows.size()) == total + 1);
+  CHECK(rows[0][0] == "scan_id");
+  int csv_fail = 0;
+  for (const auto& row : rows) csv_fail += row[7] == "fail";
+  CHECK(csv_fail == fail);
+
+  auto out = t.path() / "report.html";
+  auto html = scan("html", {"--fail-on", "none", "--output", out.string()});
+  CHECK(html.exit_code == 0);
+  CHECK(html.err.find("report written to " + out.string()) != std::string::npos);
+  std::ifstream in(out, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  ft::XmlNode doc = ft::parse_xml(text);
+  CHECK(static_cast<int>(doc.find_class("finding").size()) == fail + error + waived);
+  CHECK(doc.find_all("script").size() == 1);
+
+  // evaluate takes the same formats
+  std::string snap = (t.path() / "snap.json").string();
+  REQUIRE(fa({"collect", "--root", bad.root().string(), "--out", snap}).exit_code == 0);
+  auto ev = fa({"evaluate", snap, "--format", "junit", "--fail-on", "none"});
+  CHECK(ev.exit_code == 0);
+  CHECK(std::stoi(ft::parse_xml(ev.out).attr("failures")) == fail);
+
+  auto unknown = scan("xml");
+  CHECK(unknown.exit_code == 1);
+  CHECK(unknown.err.find("--format") != std::string::npos);
 }
 
 TEST_CASE("scans are stored and history lists them newest first", "[cli][store]") {

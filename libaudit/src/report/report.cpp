@@ -7,12 +7,16 @@
 #include <map>
 #include <sstream>
 
+#include "report/common.hpp"
 #include "util/json_writer.hpp"
 #include "util/strings.hpp"
 
 namespace fleetaudit {
 
 namespace {
+
+using report::format_score;
+using report::sorted_results;
 
 const char* kReset = "\033[0m";
 
@@ -40,12 +44,6 @@ std::string pad(std::string_view s, std::size_t w) {
   return out;
 }
 
-std::string format_score(double score) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%.1f", score);
-  return buf;
-}
-
 std::string summary_line(const Summary& s) {
   std::ostringstream o;
   o << s.pass << " pass, " << s.fail << " fail";
@@ -58,21 +56,6 @@ std::string summary_line(const Summary& s) {
   if (s.waived) o << ", " << s.waived << " waived";
   o << " - score " << format_score(s.score) << "%";
   return o.str();
-}
-
-// Profile order when a section is known (1.2 < 1.10), else by check id.
-std::vector<const CheckResult*> sorted_results(const HostReport& h) {
-  std::vector<const CheckResult*> v;
-  for (const auto& r : h.results) v.push_back(&r);
-  std::stable_sort(v.begin(), v.end(), [](const CheckResult* a, const CheckResult* b) {
-    if (a->section != b->section) {
-      if (a->section.empty() || b->section.empty()) return b->section.empty();
-      return util::section_less(a->section, b->section);
-    }
-    if (a->check_id != b->check_id) return a->check_id < b->check_id;
-    return a->subject < b->subject;
-  });
-  return v;
 }
 
 }  // namespace
