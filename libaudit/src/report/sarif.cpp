@@ -231,7 +231,8 @@ std::string format_sarif(const ScanReport& report) {
   std::string version = s.tool_version.empty() ? std::string(fleetaudit::version()) : s.tool_version;
   w.field("name", "fleetaudit").field("fullName", "fleetaudit " + version);
   w.field("version", version).field("semanticVersion", version);
-  w.field("informationUri", FLEETAUDIT_HOMEPAGE_URL);
+  // only when the build knows where the project lives (project(HOMEPAGE_URL))
+  if (std::string_view(FLEETAUDIT_HOMEPAGE_URL).starts_with("https://")) w.field("informationUri", FLEETAUDIT_HOMEPAGE_URL);
   w.key("rules").begin_array();
   for (const RuleInfo* rule : rules) write_rule(w, *rule);
   w.end_array();
