@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fleetaudit/fleet.hpp"
 #include "fleetaudit/scan.hpp"
 #include "fleetaudit/types.hpp"
 
@@ -110,5 +111,14 @@ std::string format_html(const ScanReport& report, const HtmlOptions& options = {
 
 /// Highest severity among failing results of every host, if any failed.
 std::optional<Severity> worst_failure(const ScanReport& report);
+
+/// Fleet analytics for people: patch level, uptime risk (each host's named
+/// contributions), uniformity per component and role group, fleet rules.
+std::string format_fleet_analysis(const FleetAnalysis& analysis, const std::vector<CheckResult>& fleet_rules,
+                                  const TableOptions& options = {});
+/// The same as JSON: {"summary":{...},"hosts":[profile...],"uniformity":[...],"fleet_rules":[...]}.
+std::string format_fleet_analysis_json(const FleetAnalysis& analysis, const std::vector<CheckResult>& fleet_rules);
+/// The same as HTML sections for format_html's extra_sections.
+std::vector<HtmlSection> fleet_html_sections(const FleetAnalysis& analysis, const std::vector<CheckResult>& fleet_rules);
 
 }  // namespace fleetaudit
