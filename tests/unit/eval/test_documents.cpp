@@ -233,3 +233,17 @@ TEST_CASE("policy lists: allowed and denied patterns; an unset list leaves the c
   HostReport den = evaluate(b.snap, d.select_all(), &*pol);
   CHECK(den.results[0].result == ResultKind::pass);
 }
+
+TEST_CASE("document paths: [*] walks the values of a mapping", "[doc][parse]") {
+  auto doc = nlohmann::json::parse(R"({"PortBindings": {"80/tcp": [{"HostIp": "", "HostPort": "80"}],
+                                         "443/tcp": [{"HostIp": "10.0.0.5", "HostPort": "8443"}]},
+                                        "MountPoints": {"/data": {"Source": "/srv/data"}, "a.b": {"Source": "/x"}}})");
+  auto ports = p::resolve(doc, *p::parse_doc_path("PortBindings[*][*].HostPort"));
+  REQUIRE(ports.size() == 2);
+  CHECK(ports[0].where == "PortBindings.443/tcp[0].HostPort");  // keys in order
+  CHECK(p::doc_text(*ports[1].value) == "80");
+  auto mounts = p::resolve(doc, *p::parse_doc_path("MountPoints[*].Source"));
+  REQUIRE(mounts.size() == 2);
+  CHECK(mounts[1].where == "MountPoints.\"a.b\".Source");
+  CHECK(p::resolve(doc, *p::parse_doc_path("PortBindings[*].HostPort")).empty());  // a list has no keys
+}
