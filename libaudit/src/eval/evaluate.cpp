@@ -929,12 +929,16 @@ class Evaluator {
       }
       return {};
     };
-    EvidenceList good, bad;
+    EvidenceList good, bad, plain_bad;
     for (const auto& m : matches) {
       std::string why = r.test.empty() ? std::string() : r.test.check(parse::doc_text(*m.value));
       if (why.empty()) why = policy_why(*m.value);
-      if (why.empty()) good.add([&] { return shown(m); });
-      else bad.add([&] { return shown(m) + " (" + why + ")"; });
+      if (why.empty()) {
+        good.add([&] { return shown(m); });
+      } else {
+        bad.add([&] { return shown(m) + " (" + why + ")"; });
+        plain_bad.add([&] { return shown(m); });  // for 'none': failing the test is what passes
+      }
     }
     Outcome o;
     switch (r.each) {
@@ -949,10 +953,10 @@ class Evaluator {
       case Each::none:
         o.kind = good.total ? ResultKind::fail : ResultKind::pass;
         if (good.total) {
-          for (auto& item : good.items) item += " (no element may match " + r.test.describe() + ")";
+          for (auto& item : good.items) item += " (no element may match: " + r.test.describe() + ")";
           good.into(o);
         } else {
-          bad.into(o);
+          plain_bad.into(o);
         }
         break;
     }
