@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "content/path_vars.hpp"
 #include "content/rule.hpp"
 #include "eval/subjects.hpp"
 #include "content/yaml_reader.hpp"
@@ -171,8 +172,11 @@ class RuleParser {
     if (!n.IsDefined()) return def;
     return ctx_.boolean(n, key).value_or(def);
   }
-  void absolute_path(const yaml::Node& at, const std::string& p) {
-    if (p.empty() || p.front() != '/') ctx_.error(at, "path '" + p + "' must be absolute");
+  void absolute_path(const yaml::Node& at, const std::string& raw) {
+    // A path variable ("${docker.data-root}/x") stands for an absolute path.
+    if (std::string why = variable_problem(raw); !why.empty()) ctx_.error(at, why);
+    const std::string p = with_fallbacks(raw);
+    if (p.empty() || p.front() != '/') ctx_.error(at, "path '" + raw + "' must be absolute");
     if (p.find("/../") != std::string::npos || p.ends_with("/..")) ctx_.error(at, "path '" + p + "' must not contain '..'");
   }
   std::vector<std::string> paths(MapReader& m) {
@@ -613,7 +617,9 @@ std::optional<std::shared_ptr<const Applicability>> parse_applies(YamlContext& c
   a->packages = list("package");
   a->files = list("file");
   for (const auto& f : a->files) {
-    if (f.empty() || f.front() != '/') ctx.error(m.get("file"), "path '" + f + "' must be absolute");
+    if (std::string why = variable_problem(f); !why.empty()) ctx.error(m.get("file"), why);
+    std::string p = with_fallbacks(f);
+    if (p.empty() || p.front() != '/') ctx.error(m.get("file"), "path '" + f + "' must be absolute");
   }
   m.finish();
   return a;

@@ -92,7 +92,24 @@ class Evaluator {
  public:
   explicit Evaluator(HostFacts::Cache& c, const Subject* subject = nullptr) : c_(c), subject_(subject) {}
 
-  Outcome eval(const detail::Rule& r) { return std::visit([this](const auto& node) { return (*this)(node); }, r.node); }
+  Outcome eval(const detail::Rule& r) {
+    Outcome o = std::visit([this](const auto& node) { return (*this)(node); }, r.node);
+    note_moved(r, o);
+    return o;
+  }
+
+  // A path variable the host moved ("${docker.data-root}" in daemon.json):
+  // the evidence says where the path came from.
+  void note_moved(const detail::Rule& r, Outcome& o) {
+    auto add = [&](const std::string& p) {
+      for (const auto& line : c_.moved(p)) o.note(line);
+    };
+    if (const auto* f = std::get_if<detail::FileRule>(&r.node)) add(f->path);
+    else if (const auto* c = std::get_if<detail::ContentRule>(&r.node)) { for (const auto& p : c->paths) add(p); }
+    else if (const auto* k = std::get_if<detail::ConfigValueRule>(&r.node)) { for (const auto& p : k->paths) add(p); }
+    else if (const auto* m = std::get_if<detail::MountRule>(&r.node)) add(m->path);
+    else if (const auto* d = std::get_if<detail::DocRule>(&r.node)) add(d->file);
+  }
 
   Outcome operator()(const detail::Combinator& comb) {
     using Mode = detail::Combinator::Mode;
@@ -136,17 +153,18 @@ class Evaluator {
   }
 
   Outcome operator()(const detail::FileRule& r) {
+    const std::string& path = c_.expand(r.path);
     std::vector<std::string> targets;
-    if (is_glob(r.path)) {
-      const auto* m = c_.glob(r.path);
-      if (!m) return Outcome::error(r.path + " was not collected");
+    if (is_glob(path)) {
+      const auto* m = c_.glob(path);
+      if (!m) return Outcome::error(path + " was not collected");
       targets = *m;
       if (targets.empty()) {
-        if (!r.exists) return Outcome::pass("no file matches " + r.path);
-        return missing_outcome(r.missing, "no file matches " + r.path);
+        if (!r.exists) return Outcome::pass("no file matches " + path);
+        return missing_outcome(r.missing, "no file matches " + path);
       }
     } else {
-      targets.push_back(r.path);
+      targets.push_back(path);
     }
     Outcome o;
     EvidenceList bad, good;
@@ -222,8 +240,13 @@ class Evaluator {
   };
   Expanded expand(const std::vector<std::string>& patterns) {
     Expanded out;
-    for (const auto& p : patterns) expand_one(p, out);
+    for (const auto& p : patterns) expand_one(c_.expand(p), out);
     return out;
+  }
+  std::string joined_paths(const std::vector<std::string>& patterns) {
+    std::vector<std::string> out;
+    for (const auto& p : patterns) out.push_back(c_.expand(p));
+    return util::join(out, ", ");
   }
   // `pattern` must outlive the result (it is content, or snapshot data).
   void expand_one(const std::string& pattern, Expanded& out) {
@@ -259,7 +282,7 @@ class Evaluator {
       add_limited(o, errors);
       return o;
     }
-    if (texts.empty()) return missing_outcome(r.missing, util::join(r.paths, ", ") + ": no such file");
+    if (texts.empty()) return missing_outcome(r.missing, joined_paths(r.paths) + ": no such file");
     using Op = detail::ContentRule::Op;
     std::vector<std::string> hits;
     for (const auto& [file_ptr, text] : texts) {
@@ -281,7 +304,7 @@ class Evaluator {
         }
       }
     }
-    std::string where = ex.files.size() == 1 ? *ex.files[0] : util::join(r.paths, ", ");
+    std::string where = ex.files.size() == 1 ? *ex.files[0] : joined_paths(r.paths);
     if (r.op == Op::present) return Outcome::fail(util::concat({"no line matching /", r.regex.pattern(), "/ in ", where}));
     if (r.op == Op::every_line) return Outcome::pass(util::concat({"every line of ", where, " matches /", r.regex.pattern(), "/"}));
     if (hits.empty()) return Outcome::pass(util::concat({"no line matching /", r.regex.pattern(), "/ in ", where}));
@@ -375,7 +398,7 @@ class Evaluator {
     if (!errors.empty()) return Outcome::error(util::join(errors, "; "));
     Outcome o = value_outcome(r.test, chosen, chosen_file, r.key, r.default_value,
                               r.separator == parse::KvSeparator::equals ? " = " : " ");
-    if (!chosen && !r.default_value) o.evidence += " in " + util::join(r.paths, ", ");
+    if (!chosen && !r.default_value) o.evidence += " in " + joined_paths(r.paths);
     return o;
   }
 
@@ -495,8 +518,9 @@ class Evaluator {
     bool fs_missing = !fs.available && fs.problem.find("does not exist") != std::string::npos;
     if (!rt.available && !rt_missing) return Outcome::error(rt.problem);
     if (!fs.available && !fs_missing) return Outcome::error(fs.problem);
-    const parse::MountEntry* live = rt.available ? parse::find_mount(rt.value, r.path) : nullptr;
-    const parse::MountEntry* boot = fs.available ? parse::find_mount(fs.value, r.path) : nullptr;
+    const std::string& path = c_.expand(r.path);
+    const parse::MountEntry* live = rt.available ? parse::find_mount(rt.value, path) : nullptr;
+    const parse::MountEntry* boot = fs.available ? parse::find_mount(fs.value, path) : nullptr;
     Outcome o;
     o.kind = ResultKind::pass;
     auto describe_entry = [](const std::string& file, const parse::MountEntry& e) {
@@ -508,11 +532,11 @@ class Evaluator {
     bool separate = live || (rt_missing && boot);
     if (r.separate) {
       if (!separate) {
-        return Outcome::fail(r.path + " is not a separate file system" +
+        return Outcome::fail(path + " is not a separate file system" +
                              std::string(rt_missing ? " (no entry in /etc/fstab)" : " (not in /proc/mounts)"));
       }
     } else if (!live && !boot) {
-      return Outcome::na(r.path + " is not a separate file system");
+      return Outcome::na(path + " is not a separate file system");
     }
     for (auto [file, e] : {std::pair{std::string(detail::paths::kProcMounts), live},
                            std::pair{std::string(detail::paths::kFstab), boot}}) {
@@ -860,14 +884,15 @@ class Evaluator {
       if (!subject_) return Outcome::error("this rule reads a subject's document, and the check has no subject");
       doc = &subject_->doc;
     } else {
-      const auto& d = c_.document(r.file, r.format);
+      const std::string& file = c_.expand(r.file);
+      const auto& d = c_.document(file, r.format);
       if (!d.available) {
-        if (c_.source.text(r.file).status == parse::FileText::Status::missing)
-          return missing_outcome(r.missing, r.file + " does not exist");
+        if (c_.source.text(file).status == parse::FileText::Status::missing)
+          return missing_outcome(r.missing, file + " does not exist");
         return Outcome::error(d.problem);
       }
       doc = &d.value;
-      prefix = r.file + ": ";
+      prefix = file + ": ";
     }
     std::vector<parse::DocMatch> matches;
     for (const auto& p : r.paths) {
@@ -1022,7 +1047,8 @@ Outcome applicability(HostFacts::Cache& c, const detail::Applicability& a) {
       return Outcome::error("package database incomplete, " + util::join(a.packages, " or ") + " may be installed: " + util::join(db.value.problems, "; "));
     if (!any) return Outcome::na(util::join(a.packages, " or ") + " not installed");
   }
-  for (const auto& f : a.files) {
+  for (const auto& raw : a.files) {
+    const std::string& f = c.expand(raw);
     const FileFact* ff = c.file(f);
     if (!ff) return Outcome::error(f + " was not collected");
     if (ff->type == FileType::error) return Outcome::error(f + ": " + ff->error);

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "collect/snapshot_binary.hpp"
+#include "content/path_vars.hpp"
 #include "support/content_helpers.hpp"
 
 using namespace fleetaudit;
@@ -342,4 +343,29 @@ TEST_CASE("secrets never reach a snapshot or the store", "[collect][security]") 
   auto back = st->load(1, true);
   REQUIRE(back);
   CHECK(back->snapshots.at(0).file("/etc/shadow")->content.find("*REDACTED*") != std::string::npos);
+}
+
+TEST_CASE("collector follows a moved Docker data root and TLS files named in daemon.json", "[collect][vars]") {
+  ft::TempDir t;
+  write(t.path() / "etc/docker/daemon.json", R"({"data-root": "/srv/docker/", "tlscacert": "/etc/docker/tls/ca.pem"})");
+  write(t.path() / "etc/docker/tls/ca.pem", "CA\n", 0444);
+  write(t.path() / "srv/docker/containers/abc/config.v2.json", R"({"Name": "/web"})", 0600);
+  write(t.path() / "var/lib/docker/containers/old/config.v2.json", R"({"Name": "/stale"})", 0600);
+  Plan plan;
+  detail::plan_path("${docker.data-root}/containers/*/config.v2.json", kPlanContent, plan);
+  detail::plan_path("${docker.tlscacert}", kPlanStat, plan);
+  // the plan asks for the defaults and for every file that could move them
+  CHECK(plan.items.count("/var/lib/docker/containers/*/config.v2.json"));
+  CHECK(plan.items.count("/root/.docker/ca.pem"));
+  CHECK(plan.items.at("/etc/docker/daemon.json") == kPlanContent);
+  CHECK(plan.items.count("/etc/systemd/system/docker.service.d/*.conf"));
+  CollectOptions opt;
+  opt.root = t.path();
+  Snapshot s = collect(plan, opt);
+  REQUIRE(s.glob("/srv/docker/containers/*/config.v2.json"));
+  CHECK(*s.glob("/srv/docker/containers/*/config.v2.json") == std::vector<std::string>{"/srv/docker/containers/abc/config.v2.json"});
+  REQUIRE(s.file("/etc/docker/tls/ca.pem"));
+  CHECK(s.file("/etc/docker/tls/ca.pem")->mode == 0444);
+  // nothing further to follow once collected
+  CHECK(followup_plan(plan, s).empty());
 }
