@@ -53,7 +53,8 @@ const std::vector<std::string> kAccountProperties{
     "uid0_only_root",       "gid0_only_root_user",  "gid0_only_root_group", "passwords_shadowed",
     "no_empty_passwords",   "unique_uids",          "unique_gids",          "unique_user_names",
     "unique_group_names",   "primary_groups_exist", "shadow_group_empty",   "root_password_set",
-    "shadow_field",         "no_future_password_change", "system_accounts_no_login", "named_accounts_locked"};
+    "shadow_field",         "no_future_password_change", "system_accounts_no_login", "named_accounts_locked",
+    "group_members"};
 
 const std::vector<std::string> kShadowFields{"min_days", "max_days", "warn_days", "inactive_days"};
 const std::vector<std::string> kServiceStates{"absent", "masked", "disabled", "enabled"};
@@ -509,6 +510,15 @@ class RuleParser {
         ctx_.error(m.get("field"), "'field' must be one of: " + util::join(kShadowFields, ", "));
       r.test = value_test(m, true);
     }
+    if (r.property == "group_members") {
+      r.group = req_string(m, "group");
+      r.allowed = req_string(m, "allowed");
+      if (!r.allowed.empty() && !valid_list_name(r.allowed))
+        ctx_.error(m.get("allowed"), "'allowed' names a policy list: lower-case letters, digits and '_'");
+    } else {
+      for (const char* key : {"group", "allowed"})
+        if (m.has(key)) ctx_.error(m.get(key), std::string("'") + key + "' belongs to property group_members");
+    }
     return r;
   }
 
@@ -544,6 +554,10 @@ class RuleParser {
     }
     r.test = value_test(m, true);
     return r;
+  }
+
+  static bool valid_list_name(const std::string& v) {
+    return !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
   }
 
   DocRule doc(MapReader& m) {

@@ -690,7 +690,7 @@ class Evaluator {
     const bool needs_shadow = prop == "no_empty_passwords" || prop == "root_password_set" || prop == "shadow_field" ||
                               prop == "no_future_password_change" || prop == "named_accounts_locked";
     const bool needs_group = prop == "gid0_only_root_group" || prop == "unique_gids" || prop == "unique_group_names" ||
-                             prop == "primary_groups_exist" || prop == "shadow_group_empty";
+                             prop == "primary_groups_exist" || prop == "shadow_group_empty" || prop == "group_members";
     const bool needs_passwd = !(prop == "no_empty_passwords" || prop == "shadow_field" || prop == "no_future_password_change" ||
                                 prop == "root_password_set" || prop == "gid0_only_root_group" || prop == "unique_gids" ||
                                 prop == "unique_group_names");
@@ -707,6 +707,7 @@ class Evaluator {
     auto sh_at = [&](const parse::ShadowEntry& e) { return at(detail::paths::kShadow, e.line) + ": " + e.name; };
     auto gr_at = [&](const parse::GroupEntry& e) { return at(detail::paths::kGroup, e.line) + ": " + e.name; };
 
+    if (prop == "group_members") return group_members(r, pw, gr);
     if (prop == "uid0_only_root") {
       for (const auto& e : pw.value.entries)
         if (e.uid == 0 && e.name != "root" && !exempt(e.name)) bad.push_back(pw_at(e) + " has UID 0");
@@ -813,6 +814,42 @@ class Evaluator {
       return o;
     }
     return Outcome::pass(ok_note);
+  }
+
+  // Who belongs to a group (its member list, and accounts whose primary
+  // group it is), against a site policy list of accepted names.
+  Outcome group_members(const detail::AccountsRule& r, const Parsed<parse::PasswdFile>& pw, const Parsed<parse::GroupFile>& gr) {
+    const parse::GroupEntry* g = nullptr;
+    for (const auto& e : gr.value.entries)
+      if (e.name == r.group) g = &e;
+    if (!g) return Outcome::pass("there is no group " + r.group + " in " + detail::paths::kGroup);
+    std::vector<std::pair<std::string, std::string>> members;  // name, where
+    for (const auto& m : g->members)
+      if (!m.empty()) members.emplace_back(m, at(detail::paths::kGroup, g->line) + ": " + r.group + " lists " + m);
+    for (const auto& e : pw.value.entries)
+      if (e.gid == g->gid) members.emplace_back(e.name, at(detail::paths::kPasswd, e.line) + ": " + e.name + " has primary group " + r.group);
+    const Policy* pol = c_.policy;
+    auto it = pol ? pol->lists.find(r.allowed) : decltype(pol->lists.end()){};
+    if (!pol || it == pol->lists.end()) {
+      Outcome o = Outcome::make(ResultKind::manual, "policy list '" + r.allowed + "' is not set (scan --policy FILE); members of " +
+                                                        r.group + ": " + (members.empty() ? std::string("none") : ""));
+      EvidenceList ev;
+      for (const auto& m : members) ev.add([&] { return m.second; });
+      ev.into(o);
+      return o;
+    }
+    EvidenceList good, bad;
+    for (const auto& m : members) {
+      bool ok = std::any_of(it->second.begin(), it->second.end(), [&](const std::string& pat) { return util::wildcard_match(pat, m.first); });
+      if (ok) good.add([&] { return m.second; });
+      else bad.add([&] { return m.second + " (not in policy list '" + r.allowed + "')"; });
+    }
+    Outcome o;
+    o.kind = bad.total ? ResultKind::fail : ResultKind::pass;
+    if (bad.total) bad.into(o);
+    else if (good.total) good.into(o);
+    else o.note("group " + r.group + " has no members");
+    return o;
   }
 
  private:

@@ -323,3 +323,25 @@ TEST_CASE("podman containers: the OCI runtime configuration, named from containe
   CHECK(empty.results[0].result == ResultKind::not_applicable);
   CHECK(empty.results[0].evidence == "no podman containers in /var/lib/containers/storage/overlay-containers");
 }
+
+TEST_CASE("group members against a policy list; no policy leaves it to a person", "[accounts][policy]") {
+  SnapshotBuilder s;
+  s.file("/etc/passwd", "root:x:0:0::/root:/bin/bash\nadmin:x:1000:1000::/home/admin:/bin/bash\nci:x:1001:999::/srv/ci:/bin/sh\n");
+  s.file("/etc/group", "root:x:0:\ndocker:x:999:admin,eve\nadmin:x:1000:\n");
+  s.file("/etc/shadow", "");
+  const ContentSet& c = content_of(check_text("{accounts: {property: group_members, group: docker, allowed: docker_users}}"));
+  HostReport manual = evaluate(s.snap, c.select_all());
+  CHECK(manual.results[0].result == ResultKind::manual);
+  CHECK(manual.results[0].evidence.find("/etc/group:2: docker lists eve") != std::string::npos);
+  CHECK(manual.results[0].evidence.find("/etc/passwd:3: ci has primary group docker") != std::string::npos);
+  auto pol = parse_policy("docker_users: [admin, 'c*']\n", "p.yaml");
+  REQUIRE(pol);
+  HostReport judged = evaluate(s.snap, c.select_all(), &*pol);
+  CHECK(judged.results[0].result == ResultKind::fail);
+  CHECK(judged.results[0].evidence == "/etc/group:2: docker lists eve (not in policy list 'docker_users')");
+  s.file("/etc/group", "root:x:0:\n");
+  CHECK(evaluate(s.snap, c.select_all(), &*pol).results[0].result == ResultKind::pass);
+  auto bad = load_texts({{"d.yaml", check_text("{accounts: {property: uid0_only_root, group: docker}}")}});
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.diagnostics.front().message == "'group' belongs to property group_members");
+}
