@@ -886,6 +886,10 @@ struct ContentLoader {
             e.manual = ctx.string(man, "manual").value_or("");
             if (util::trim(e.manual).empty()) ctx.error(man, "'manual' must give the reason");
           }
+          if (yaml::Node n = em.get("also"); n.IsDefined()) {
+            e.also = ctx.string_list(n, "also").value_or(std::vector<std::string>{});
+            if (e.check_id.empty()) ctx.error(n, "'also' adds checks to an entry's 'check'; a manual entry has none");
+          }
           if (yaml::Node n = em.get("title"); n.IsDefined()) e.title = ctx.string(n, "title").value_or("");
           if (!e.manual.empty() && e.title.empty()) ctx.error(item, "a manual entry needs a 'title'");
           if (yaml::Node n = em.require("level"); n.IsDefined()) {
@@ -914,30 +918,34 @@ struct ContentLoader {
       std::set<std::string> cited;
       for (const auto& e : p.entries) {
         if (e.check_id.empty()) continue;
-        const Check* c = content.find_check(e.check_id);
-        if (!c) {
-          std::string msg = "profile entry " + e.section + " names unknown check '" + e.check_id + "'";
-          std::vector<std::string> ids;
-          for (const auto& k : content.checks_) ids.push_back(k.id);
-          if (auto s = suggest(e.check_id, ids)) msg += " (did you mean '" + *s + "'?)";
-          diagnostics.push_back({e.defined_at, msg});
-          continue;
-        }
-        cited.insert(c->id);
-        if (p.cites == "none") continue;
-        if (p.cites == "nist-800-190") {
-          const auto& n = c->refs.nist_800_190;
-          std::string topic = e.section.substr(0, e.section.rfind('.'));
-          bool ok = std::find(n.begin(), n.end(), e.section) != n.end() || std::find(n.begin(), n.end(), topic) != n.end();
-          if (!ok)
+        std::vector<std::string> ids{e.check_id};
+        ids.insert(ids.end(), e.also.begin(), e.also.end());
+        for (const auto& id : ids) {
+          const Check* c = content.find_check(id);
+          if (!c) {
+            std::string msg = "profile entry " + e.section + " names unknown check '" + id + "'";
+            std::vector<std::string> known;
+            for (const auto& k : content.checks_) known.push_back(k.id);
+            if (auto s = suggest(id, known)) msg += " (did you mean '" + *s + "'?)";
+            diagnostics.push_back({e.defined_at, msg});
+            continue;
+          }
+          cited.insert(c->id);
+          if (p.cites == "none") continue;
+          if (p.cites == "nist-800-190") {
+            const auto& n = c->refs.nist_800_190;
+            std::string topic = e.section.substr(0, e.section.rfind('.'));
+            bool ok = std::find(n.begin(), n.end(), e.section) != n.end() || std::find(n.begin(), n.end(), topic) != n.end();
+            if (!ok)
+              diagnostics.push_back({e.defined_at, "check '" + c->id + "' is entry " + e.section + " of " + p.id +
+                                                       " but its refs.nist-800-190 lists neither " + e.section + " nor " + topic});
+            continue;
+          }
+          auto it = c->refs.cis.find(p.benchmark);
+          if (it == c->refs.cis.end() || std::find(it->second.begin(), it->second.end(), e.section) == it->second.end()) {
             diagnostics.push_back({e.defined_at, "check '" + c->id + "' is entry " + e.section + " of " + p.id +
-                                                     " but its refs.nist-800-190 lists neither " + e.section + " nor " + topic});
-          continue;
-        }
-        auto it = c->refs.cis.find(p.benchmark);
-        if (it == c->refs.cis.end() || std::find(it->second.begin(), it->second.end(), e.section) == it->second.end()) {
-          diagnostics.push_back({e.defined_at, "check '" + c->id + "' is entry " + e.section + " of " + p.id +
-                                                   " but its refs.cis." + p.benchmark + " does not list " + e.section});
+                                                     " but its refs.cis." + p.benchmark + " does not list " + e.section});
+          }
         }
       }
       if (p.cites != "cis") continue;
@@ -946,7 +954,10 @@ struct ContentLoader {
         if (it == c.refs.cis.end()) continue;
         for (const auto& s : it->second) {
           bool listed = std::any_of(p.entries.begin(), p.entries.end(),
-                                    [&](const ProfileEntry& e) { return e.section == s && e.check_id == c.id; });
+                                    [&](const ProfileEntry& e) {
+                                      return e.section == s && (e.check_id == c.id ||
+                                                                std::find(e.also.begin(), e.also.end(), c.id) != e.also.end());
+                                    });
           if (!listed)
             diagnostics.push_back({c.defined_at, "check '" + c.id + "' cites " + p.benchmark + " " + s + " but profile " +
                                                      p.id + " does not map that section to it"});
@@ -1081,6 +1092,7 @@ Expected<Selection> ContentSet::select(std::string_view profile_id, int level) c
   for (const auto& e : p->entries) {
     if (e.level > sel.level) continue;
     sel.items.push_back({&e, e.check_id.empty() ? nullptr : find_check(e.check_id)});
+    for (const auto& id : e.also) sel.items.push_back({&e, find_check(id)});
   }
   return sel;
 }

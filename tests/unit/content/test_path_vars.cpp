@@ -1,4 +1,5 @@
-// Path variables in content ("${docker.data-root}") and dockerd's command line.
+// Path variables in content ("${docker.data-root}"), dockerd's command line,
+// and profile entries answered by more than one check.
 
 #include <catch2/catch.hpp>
 
@@ -115,4 +116,32 @@ TEST_CASE("follow-up plans move what sits under a default to where the host put 
   SnapshotBuilder r;
   r.file("/etc/docker/daemon.json", R"({"data-root": "docker"})");
   CHECK(followup_plan(plan, r.snap).empty());
+}
+
+TEST_CASE("a profile entry may be answered by several checks (also)", "[content][profile]") {
+  const std::string checks =
+      "checks:\n"
+      "  - {id: t.docker.priv, title: D, severity: high, rationale: r, remediation: m, refs: {cis: {b: '5.5'}},"
+      " rule: {file: {path: /x, exists: false}}}\n"
+      "  - {id: t.podman.priv, title: P, severity: high, rationale: r, remediation: m, refs: {cis: {b: '5.5'}},"
+      " rule: {file: {path: /y, exists: false}}}\n";
+  const std::string profile =
+      "id: b\ntitle: B\nversion: '1'\nlevels: [{level: 1, title: L1}]\n"
+      "entries:\n  - {section: '5.5', check: t.docker.priv, also: [t.podman.priv], level: 1}\n";
+  auto r = load_texts({{"c.yaml", checks}, {"p.yaml", profile}});
+  INFO((r.ok() ? std::string() : r.diagnostics.front().str()));
+  REQUIRE(r.ok());
+  auto sel = r.content.select("b", 0);
+  REQUIRE(sel);
+  REQUIRE(sel->items.size() == 2);
+  CHECK(sel->items[1].check->id == "t.podman.priv");
+  CHECK(sel->items[1].entry->section == "5.5");
+  // a check citing the section without being listed is refused, as before
+  auto unlisted = load_texts({{"c.yaml", checks}, {"p.yaml", "id: b\ntitle: B\nversion: '1'\nlevels: [{level: 1, title: L1}]\n"
+                                                              "entries:\n  - {section: '5.5', check: t.docker.priv, level: 1}\n"}});
+  REQUIRE_FALSE(unlisted.ok());
+  CHECK(unlisted.diagnostics.front().message.find("'t.podman.priv' cites b 5.5") != std::string::npos);
+  auto manual_also = load_texts({{"c.yaml", checks}, {"p.yaml", "id: b\ntitle: B\nversion: '1'\nlevels: [{level: 1, title: L1}]\n"
+                                                                 "entries:\n  - {section: '5.5', manual: why, title: t, also: [t.podman.priv], level: 1}\n"}});
+  REQUIRE_FALSE(manual_also.ok());
 }
