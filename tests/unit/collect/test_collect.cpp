@@ -11,6 +11,7 @@
 
 #include "collect/snapshot_binary.hpp"
 #include "content/path_vars.hpp"
+#include <nlohmann/json.hpp>
 #include "support/content_helpers.hpp"
 
 using namespace fleetaudit;
@@ -368,4 +369,28 @@ TEST_CASE("collector follows a moved Docker data root and TLS files named in dae
   CHECK(s.file("/etc/docker/tls/ca.pem")->mode == 0444);
   // nothing further to follow once collected
   CHECK(followup_plan(plan, s).empty());
+}
+
+TEST_CASE("secret-named environment values in container and image configurations are redacted", "[collect][security]") {
+  using fleetaudit::hostfs::redact_secrets;
+  std::string cfg = R"({"Config":{"Env":["PATH=/usr/bin","DB_PASSWORD=hunter2","db_password_FILE=/run/secrets/db","API_TOKEN=a b c","X=\"q\""]},)"
+                    R"("history":[{"created_by":"/bin/sh -c #(nop) ENV AWS_SECRET_ACCESS_KEY=abc123 REGION=eu"}],"Args":["--password=s3cret"]})";
+  CHECK(redact_secrets("/var/lib/docker/containers/x/config.v2.json", cfg));
+  CHECK(cfg.find("hunter2") == std::string::npos);
+  CHECK(cfg.find("abc123") == std::string::npos);
+  CHECK(cfg.find("s3cret") == std::string::npos);
+  CHECK(cfg.find("a b c") == std::string::npos);
+  CHECK(cfg.find("\"DB_PASSWORD=*REDACTED*\"") != std::string::npos);
+  CHECK(cfg.find("db_password_FILE=/run/secrets/db") != std::string::npos);  // a path to a secret is no secret
+  CHECK(cfg.find("ENV AWS_SECRET_ACCESS_KEY=*REDACTED* REGION=eu") != std::string::npos);
+  CHECK(cfg.find("PATH=/usr/bin") != std::string::npos);
+  CHECK(nlohmann::json::parse(cfg).is_object());  // still JSON
+  std::string again = cfg;
+  CHECK_FALSE(redact_secrets("/var/lib/docker/containers/x/config.v2.json", again));  // idempotent
+  std::string image = R"({"config":{"Env":["GITHUB_TOKEN=ghx"]}})";
+  CHECK(redact_secrets("/srv/docker/image/overlay2/imagedb/content/sha256/0123", image));
+  std::string oci = R"({"process":{"env":["REDIS_PASSWORD=x"]}})";
+  CHECK(redact_secrets("/var/lib/containers/storage/overlay-containers/1/userdata/config.json", oci));
+  std::string other = R"({"DB_PASSWORD=x": 1})";
+  CHECK_FALSE(redact_secrets("/etc/docker/daemon.json", other));  // only container and image configurations
 }
