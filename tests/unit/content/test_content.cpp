@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -50,7 +51,14 @@ const std::map<std::string, FixtureResults>& all_fixture_results() {
       opt.root = tree.root();
       Snapshot snap = collect(plan, opt);
       snap.tags = ft::fixture_tags(name);
-      HostReport rep = evaluate(snap, sel);
+      // A fixture may carry the site policy it is audited with (scan --policy).
+      std::optional<Policy> policy;
+      if (std::string text = ft::fixture_policy(name); !text.empty()) {
+        auto p = parse_policy(text, name + " policy");
+        if (!p) FAIL("fixture " << name << ": " << p.error().message);
+        policy = std::move(*p);
+      }
+      HostReport rep = evaluate(snap, sel, policy ? &*policy : nullptr);
       for (const auto& r : rep.results) {
         std::string key = r.subject.empty() ? r.check_id : r.check_id + " [" + r.subject + "]";
         out[name].by_check[key] = std::string(to_string(r.result));
