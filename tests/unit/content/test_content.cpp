@@ -113,6 +113,41 @@ TEST_CASE("every CIS profile accounts for every recommendation of its benchmark"
   }
 }
 
+TEST_CASE("cis-docker accounts for every recommendation, and checks 95 % of the automated ones", "[content]") {
+  const Profile* p = shipped().find_profile("cis-docker");
+  REQUIRE(p != nullptr);
+  std::set<std::string> ids = reference_ids("cis-docker.tsv");
+  REQUIRE(ids.size() == 117);
+  std::set<std::string> automated;
+  {
+    std::ifstream in(ft::source_dir() / "benchmarks-cis" / "reference" / "cis-docker.tsv");
+    for (std::string line; std::getline(in, line);) {
+      if (line.empty() || line[0] == '#' || line.starts_with("cis_id")) continue;
+      if (line.find("[automated]") != std::string::npos || line.find("[scored]") != std::string::npos)
+        automated.insert(line.substr(0, line.find('\t')));
+    }
+  }
+  REQUIRE(automated.size() == 90);
+  std::set<std::string> sections, checked;
+  for (const auto& e : p->entries) {
+    sections.insert(e.section);
+    if (!e.check_id.empty()) checked.insert(e.section);
+  }
+  std::vector<std::string> missing, extra, automated_manual;
+  for (const auto& id : ids)
+    if (!sections.count(id)) missing.push_back(id);
+  for (const auto& s : sections)
+    if (!ids.count(s)) extra.push_back(s);
+  for (const auto& s : automated)
+    if (!checked.count(s)) automated_manual.push_back(s);
+  INFO("sections missing from the profile: " << util::join(missing, " "));
+  INFO("sections not in the benchmark: " << util::join(extra, " "));
+  INFO("automated sections left manual: " << util::join(automated_manual, " "));
+  CHECK(missing.empty());
+  CHECK(extra.empty());
+  CHECK((automated.size() - automated_manual.size()) * 100 >= automated.size() * 95);
+}
+
 TEST_CASE("every check passes on some fixture host and fails on another", "[content][fixtures]") {
   const auto& results = all_fixture_results();
   REQUIRE(!results.empty());
