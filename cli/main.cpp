@@ -618,7 +618,16 @@ int run_checks_list(const std::string& content_dir, const std::string& profile, 
     if (!profile.empty()) std::cout << pad(r.section, ws) << "  ";
     std::cout << pad(r.id, wi) << "  " << pad(r.severity, 8) << "  " << pad(r.area, wa) << "  " << r.title << "\n";
   }
-  std::cout << rows.size() << (profile.empty() ? " checks\n" : " entries\n");
+  if (profile.empty()) {
+    std::cout << rows.size() << " checks\n";
+  } else {
+    std::set<std::string> sections;
+    for (const auto& r : rows) sections.insert(r.section);
+    // An entry answered by several checks (the Docker and the podman reading) takes a row each.
+    std::cout << sections.size() << " entries";
+    if (rows.size() != sections.size()) std::cout << " (" << rows.size() << " rows)";
+    std::cout << "\n";
+  }
   return kExitOk;
 }
 
@@ -632,7 +641,8 @@ int run_checks_show(const std::string& content_dir, const std::string& id) {
   std::cout << "defined at:  " << c->defined_at.file << ":" << c->defined_at.line << "\n";
   for (const auto& p : content.profiles()) {
     for (const auto& e : p.entries) {
-      if (e.check_id == c->id) std::cout << "profile:     " << p.id << " " << e.section << " (level " << e.level << ")\n";
+      bool also = std::find(e.also.begin(), e.also.end(), c->id) != e.also.end();
+      if (e.check_id == c->id || also) std::cout << "profile:     " << p.id << " " << e.section << " (level " << e.level << ")\n";
     }
   }
   for (const auto& [bench, secs] : c->refs.cis) {

@@ -2,10 +2,13 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -31,7 +34,7 @@ fs::path source_dir() { return FLEETAUDIT_SOURCE_DIR; }
 namespace {
 
 struct Entry {
-  enum class Kind { file, dir, link, remove } kind = Kind::file;
+  enum class Kind { file, dir, link, socket, remove } kind = Kind::file;
   std::string content;
   std::string link;
   std::optional<unsigned> mode;
@@ -41,6 +44,7 @@ struct Entry {
 
 struct Spec {
   std::map<std::string, Entry> files;                       // by host path
+  YAML::Node policy = YAML::Node(YAML::NodeType::Map);      // site policy lists, merged over the bases
   std::map<std::string, std::optional<std::string>> packages;  // name -> version (nullopt: removed)
 };
 
@@ -95,7 +99,7 @@ void load_spec(const std::string& name, Spec& spec, std::set<std::string>& seen)
   const std::string f = file.string();
   for (const auto& kv : root) {
     std::string k = kv.first.as<std::string>();
-    if (k != "base" && k != "files" && k != "packages" && k != "description" && k != "tags")
+    if (k != "base" && k != "files" && k != "packages" && k != "description" && k != "tags" && k != "policy")
       bad(f, kv.first, "unknown key '" + k + "'");
   }
   if (auto base = root["base"]) {
@@ -122,6 +126,7 @@ void load_spec(const std::string& name, Spec& spec, std::set<std::string>& seen)
           else if (pk == "base64") e.content = decode_base64(f, p.second);
           else if (pk == "link") { e.kind = Entry::Kind::link; e.link = p.second.as<std::string>(); }
           else if (pk == "dir") { if (p.second.as<bool>()) e.kind = Entry::Kind::dir; }
+          else if (pk == "socket") { if (p.second.as<bool>()) e.kind = Entry::Kind::socket; }
           else if (pk == "mode") e.mode = static_cast<unsigned>(std::stoul(p.second.as<std::string>(), nullptr, 8));
           else if (pk == "owner") e.owner = p.second.as<std::string>();
           else if (pk == "group") e.group = p.second.as<std::string>();
@@ -132,6 +137,10 @@ void load_spec(const std::string& name, Spec& spec, std::set<std::string>& seen)
       }
       spec.files[path] = std::move(e);
     }
+  }
+  if (auto pol = root["policy"]) {
+    if (!pol.IsMap()) bad(f, pol, "policy must be a mapping of list names to lists");
+    for (const auto& kv : pol) spec.policy[kv.first.as<std::string>()] = kv.second;
   }
   if (auto pk = root["packages"]) {
     for (const auto& kv : pk) {
@@ -232,6 +241,19 @@ void materialize_fixture(const std::string& name, const fs::path& dest) {
         if (ec) throw std::runtime_error(e.origin + ": cannot create link " + path + ": " + ec.message());
         continue;  // links have no mode or owner of their own
       }
+      case Entry::Kind::socket: {
+        // A real listening-socket file, as a daemon leaves it (nothing listens).
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        if (target.native().size() >= sizeof addr.sun_path) throw std::runtime_error(e.origin + ": socket path too long: " + target.string());
+        std::memcpy(addr.sun_path, target.c_str(), target.native().size() + 1);
+        int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+        if (fd < 0) throw std::runtime_error(e.origin + ": socket() failed");
+        int rc = ::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
+        ::close(fd);
+        if (rc != 0) throw std::runtime_error(e.origin + ": cannot create socket " + target.string());
+        break;
+      }
       default: {
         std::ofstream out(target, std::ios::binary | std::ios::trunc);
         if (!out) throw std::runtime_error(e.origin + ": cannot write " + target.string());
@@ -248,6 +270,16 @@ void materialize_fixture(const std::string& name, const fs::path& dest) {
                                " (fixtures with owners need root: run the tests as root)");
     }
   }
+}
+
+std::string fixture_policy(const std::string& name) {
+  Spec spec;
+  std::set<std::string> seen;
+  load_spec(name, spec, seen);
+  if (spec.policy.size() == 0) return {};
+  YAML::Emitter out;
+  out << spec.policy;
+  return out.c_str();
 }
 
 TempDir::TempDir() {

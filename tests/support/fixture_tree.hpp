@@ -21,8 +21,13 @@
 //       link: /dev/null            # a symbolic link
 //     /var/log/audit:
 //       dir: true                  # a directory
+//     /run/docker.sock:
+//       socket: true               # a unix socket file (nothing listens on it)
+//       group: docker
 //     /etc/motd: null              # remove what a base put here
 //   tags: [edge, k8s-node]         # role tags the host is scanned with
+//   policy:                        # site policy lists the host is evaluated with (scan --policy)
+//     docker_group_members: [admin]
 //   packages:                      # rendered into /var/lib/dpkg/status
 //     openssh-server: "1:9.2p1-2+deb12u3"
 //     telnet: null                 # remove a base's package
@@ -43,6 +48,10 @@ std::vector<std::string> fixture_tags(const std::string& name);
 /// Builds fixture `name` under `dest` (created; must not exist or be empty).
 /// Throws std::runtime_error naming the spec file and line on bad specs.
 void materialize_fixture(const std::string& name, const std::filesystem::path& dest);
+
+/// The fixture's site policy (its `policy:` lists and its bases') as YAML
+/// for parse_policy(), or empty when it has none.
+std::string fixture_policy(const std::string& name);
 
 /// A materialized fixture in a fresh temporary directory, removed on destruction.
 class FixtureTree {

@@ -74,6 +74,9 @@ struct ProfileLevel {
 struct ProfileEntry {
   std::string section;      ///< "5.1.20"
   std::string check_id;     ///< empty when manual
+  /// Further checks answering the same recommendation for another kind of
+  /// subject (the podman reading of a Docker container recommendation).
+  std::vector<std::string> also;
   std::string manual;       ///< why a person must answer it (non-empty: manual)
   std::string title;        ///< for manual entries: what a person must look at
   int level = 1;

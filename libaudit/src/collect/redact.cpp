@@ -1,5 +1,8 @@
 #include "collect/redact.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "util/strings.hpp"
 
 namespace fleetaudit::hostfs {
@@ -17,6 +20,76 @@ bool is_opasswd(std::string_view path) {
 bool is_grub(std::string_view path) {
   return path.starts_with("/boot/grub/") || path.starts_with("/boot/grub2/") || path.starts_with("/etc/grub.d/") ||
          path == "/etc/default/grub" || path.starts_with("/etc/default/grub.d/");
+}
+
+// Container and image configurations (Docker's config.v2.json and image
+// store, an OCI runtime config.json) hold the environment as "NAME=value"
+// strings: values whose names say they are secrets are replaced.
+bool is_container_config(std::string_view path) {
+  return path.ends_with("/config.v2.json") || path.ends_with("/userdata/config.json") ||
+         path.find("/imagedb/content/") != std::string_view::npos;
+}
+
+bool secret_name(std::string_view name) {
+  std::string upper(name);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (upper.ends_with("_FILE")) return false;  // a path to a mounted secret, not the secret
+  for (std::string_view word : {"PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY", "API_KEY", "PRIVATE_KEY",
+                                "ACCESS_KEY", "CREDENTIAL"})
+    if (upper.find(word) != std::string::npos) return true;
+  return false;
+}
+
+// In one JSON string's body: "NAME=value" as a whole (an environment entry:
+// the value is the rest), and NAME=value words inside longer strings (a
+// build step "ENV NAME=value", a command line: the value runs to the next
+// blank).
+bool redact_assignments(std::string& body) {
+  bool changed = false;
+  std::size_t i = 0;
+  while ((i = body.find('=', i)) != std::string::npos) {
+    std::size_t start = i;
+    while (start > 0 && (std::isalnum(static_cast<unsigned char>(body[start - 1])) || body[start - 1] == '_')) --start;
+    const bool whole = start == 0;
+    if (start == i || !(whole || body[start - 1] == ' ' || body[start - 1] == '\t' || body[start - 1] == '-') ||
+        !secret_name(std::string_view(body).substr(start, i - start))) {
+      ++i;
+      continue;
+    }
+    std::size_t end = whole ? body.size() : body.find_first_of(" \t", i + 1);
+    if (end == std::string::npos) end = body.size();
+    if (end > i + 1 && std::string_view(body).substr(i + 1, end - i - 1) != kRedacted) {
+      body.replace(i + 1, end - i - 1, kRedacted);
+      changed = true;
+    }
+    i += 1 + kRedacted.size();
+  }
+  return changed;
+}
+
+bool redact_env_strings(std::string& content) {
+  bool changed = false;
+  std::string out;
+  out.reserve(content.size());
+  std::size_t at = 0;
+  std::size_t i = 0;
+  while ((i = content.find('"', i)) != std::string::npos) {
+    std::size_t start = i + 1, end = start;
+    while (end < content.size() && content[end] != '"') end += content[end] == '\\' ? 2 : 1;
+    if (end >= content.size()) break;
+    std::string body = content.substr(start, end - start);
+    if (body.find('=') != std::string::npos && redact_assignments(body)) {
+      out.append(content, at, start - at);
+      out += body;
+      at = end;
+      changed = true;
+    }
+    i = end + 1;
+  }
+  if (!changed) return false;
+  out.append(content, at, std::string::npos);
+  content = std::move(out);
+  return true;
 }
 
 // Rewrites each line with `fix`, keeping line endings.
@@ -77,6 +150,7 @@ std::string redact_hash(std::string_view hash) {
 }
 
 bool redact_secrets(std::string_view path, std::string& content) {
+  if (is_container_config(path)) return redact_env_strings(content);
   if (is_shadow_like(path)) {
     return per_line(content, [](std::string& line) {
       return field(line, 1, [](const std::string& v) { return redact_hash(v); });

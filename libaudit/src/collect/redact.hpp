@@ -1,7 +1,9 @@
 #pragma once
 // Secrets never leave the collector: password hashes in shadow files and
 // boot-loader passwords are replaced, as they are read, by a marker that keeps
-// what checks need (empty, locked, which algorithm) and nothing else.
+// what checks need (empty, locked, which algorithm) and nothing else; so are
+// the values of secret-named environment variables ("DB_PASSWORD=...") in
+// container and image configurations.
 
 #include <string>
 #include <string_view>

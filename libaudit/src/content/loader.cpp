@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "content/path_vars.hpp"
 #include "content/rule.hpp"
 #include "eval/subjects.hpp"
 #include "content/yaml_reader.hpp"
@@ -52,7 +53,8 @@ const std::vector<std::string> kAccountProperties{
     "uid0_only_root",       "gid0_only_root_user",  "gid0_only_root_group", "passwords_shadowed",
     "no_empty_passwords",   "unique_uids",          "unique_gids",          "unique_user_names",
     "unique_group_names",   "primary_groups_exist", "shadow_group_empty",   "root_password_set",
-    "shadow_field",         "no_future_password_change", "system_accounts_no_login", "named_accounts_locked"};
+    "shadow_field",         "no_future_password_change", "system_accounts_no_login", "named_accounts_locked",
+    "group_members"};
 
 const std::vector<std::string> kShadowFields{"min_days", "max_days", "warn_days", "inactive_days"};
 const std::vector<std::string> kServiceStates{"absent", "masked", "disabled", "enabled"};
@@ -171,8 +173,11 @@ class RuleParser {
     if (!n.IsDefined()) return def;
     return ctx_.boolean(n, key).value_or(def);
   }
-  void absolute_path(const yaml::Node& at, const std::string& p) {
-    if (p.empty() || p.front() != '/') ctx_.error(at, "path '" + p + "' must be absolute");
+  void absolute_path(const yaml::Node& at, const std::string& raw) {
+    // A path variable ("${docker.data-root}/x") stands for an absolute path.
+    if (std::string why = variable_problem(raw); !why.empty()) ctx_.error(at, why);
+    const std::string p = with_fallbacks(raw);
+    if (p.empty() || p.front() != '/') ctx_.error(at, "path '" + raw + "' must be absolute");
     if (p.find("/../") != std::string::npos || p.ends_with("/..")) ctx_.error(at, "path '" + p + "' must not contain '..'");
   }
   std::vector<std::string> paths(MapReader& m) {
@@ -505,6 +510,15 @@ class RuleParser {
         ctx_.error(m.get("field"), "'field' must be one of: " + util::join(kShadowFields, ", "));
       r.test = value_test(m, true);
     }
+    if (r.property == "group_members") {
+      r.group = req_string(m, "group");
+      r.allowed = req_string(m, "allowed");
+      if (!r.allowed.empty() && !valid_list_name(r.allowed))
+        ctx_.error(m.get("allowed"), "'allowed' names a policy list: lower-case letters, digits and '_'");
+    } else {
+      for (const char* key : {"group", "allowed"})
+        if (m.has(key)) ctx_.error(m.get(key), std::string("'") + key + "' belongs to property group_members");
+    }
     return r;
   }
 
@@ -540,6 +554,10 @@ class RuleParser {
     }
     r.test = value_test(m, true);
     return r;
+  }
+
+  static bool valid_list_name(const std::string& v) {
+    return !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
   }
 
   DocRule doc(MapReader& m) {
@@ -613,7 +631,9 @@ std::optional<std::shared_ptr<const Applicability>> parse_applies(YamlContext& c
   a->packages = list("package");
   a->files = list("file");
   for (const auto& f : a->files) {
-    if (f.empty() || f.front() != '/') ctx.error(m.get("file"), "path '" + f + "' must be absolute");
+    if (std::string why = variable_problem(f); !why.empty()) ctx.error(m.get("file"), why);
+    std::string p = with_fallbacks(f);
+    if (p.empty() || p.front() != '/') ctx.error(m.get("file"), "path '" + f + "' must be absolute");
   }
   m.finish();
   return a;
@@ -866,6 +886,10 @@ struct ContentLoader {
             e.manual = ctx.string(man, "manual").value_or("");
             if (util::trim(e.manual).empty()) ctx.error(man, "'manual' must give the reason");
           }
+          if (yaml::Node n = em.get("also"); n.IsDefined()) {
+            e.also = ctx.string_list(n, "also").value_or(std::vector<std::string>{});
+            if (e.check_id.empty()) ctx.error(n, "'also' adds checks to an entry's 'check'; a manual entry has none");
+          }
           if (yaml::Node n = em.get("title"); n.IsDefined()) e.title = ctx.string(n, "title").value_or("");
           if (!e.manual.empty() && e.title.empty()) ctx.error(item, "a manual entry needs a 'title'");
           if (yaml::Node n = em.require("level"); n.IsDefined()) {
@@ -894,30 +918,34 @@ struct ContentLoader {
       std::set<std::string> cited;
       for (const auto& e : p.entries) {
         if (e.check_id.empty()) continue;
-        const Check* c = content.find_check(e.check_id);
-        if (!c) {
-          std::string msg = "profile entry " + e.section + " names unknown check '" + e.check_id + "'";
-          std::vector<std::string> ids;
-          for (const auto& k : content.checks_) ids.push_back(k.id);
-          if (auto s = suggest(e.check_id, ids)) msg += " (did you mean '" + *s + "'?)";
-          diagnostics.push_back({e.defined_at, msg});
-          continue;
-        }
-        cited.insert(c->id);
-        if (p.cites == "none") continue;
-        if (p.cites == "nist-800-190") {
-          const auto& n = c->refs.nist_800_190;
-          std::string topic = e.section.substr(0, e.section.rfind('.'));
-          bool ok = std::find(n.begin(), n.end(), e.section) != n.end() || std::find(n.begin(), n.end(), topic) != n.end();
-          if (!ok)
+        std::vector<std::string> ids{e.check_id};
+        ids.insert(ids.end(), e.also.begin(), e.also.end());
+        for (const auto& id : ids) {
+          const Check* c = content.find_check(id);
+          if (!c) {
+            std::string msg = "profile entry " + e.section + " names unknown check '" + id + "'";
+            std::vector<std::string> known;
+            for (const auto& k : content.checks_) known.push_back(k.id);
+            if (auto s = suggest(id, known)) msg += " (did you mean '" + *s + "'?)";
+            diagnostics.push_back({e.defined_at, msg});
+            continue;
+          }
+          cited.insert(c->id);
+          if (p.cites == "none") continue;
+          if (p.cites == "nist-800-190") {
+            const auto& n = c->refs.nist_800_190;
+            std::string topic = e.section.substr(0, e.section.rfind('.'));
+            bool ok = std::find(n.begin(), n.end(), e.section) != n.end() || std::find(n.begin(), n.end(), topic) != n.end();
+            if (!ok)
+              diagnostics.push_back({e.defined_at, "check '" + c->id + "' is entry " + e.section + " of " + p.id +
+                                                       " but its refs.nist-800-190 lists neither " + e.section + " nor " + topic});
+            continue;
+          }
+          auto it = c->refs.cis.find(p.benchmark);
+          if (it == c->refs.cis.end() || std::find(it->second.begin(), it->second.end(), e.section) == it->second.end()) {
             diagnostics.push_back({e.defined_at, "check '" + c->id + "' is entry " + e.section + " of " + p.id +
-                                                     " but its refs.nist-800-190 lists neither " + e.section + " nor " + topic});
-          continue;
-        }
-        auto it = c->refs.cis.find(p.benchmark);
-        if (it == c->refs.cis.end() || std::find(it->second.begin(), it->second.end(), e.section) == it->second.end()) {
-          diagnostics.push_back({e.defined_at, "check '" + c->id + "' is entry " + e.section + " of " + p.id +
-                                                   " but its refs.cis." + p.benchmark + " does not list " + e.section});
+                                                     " but its refs.cis." + p.benchmark + " does not list " + e.section});
+          }
         }
       }
       if (p.cites != "cis") continue;
@@ -926,7 +954,10 @@ struct ContentLoader {
         if (it == c.refs.cis.end()) continue;
         for (const auto& s : it->second) {
           bool listed = std::any_of(p.entries.begin(), p.entries.end(),
-                                    [&](const ProfileEntry& e) { return e.section == s && e.check_id == c.id; });
+                                    [&](const ProfileEntry& e) {
+                                      return e.section == s && (e.check_id == c.id ||
+                                                                std::find(e.also.begin(), e.also.end(), c.id) != e.also.end());
+                                    });
           if (!listed)
             diagnostics.push_back({c.defined_at, "check '" + c.id + "' cites " + p.benchmark + " " + s + " but profile " +
                                                      p.id + " does not map that section to it"});
@@ -1061,6 +1092,7 @@ Expected<Selection> ContentSet::select(std::string_view profile_id, int level) c
   for (const auto& e : p->entries) {
     if (e.level > sel.level) continue;
     sel.items.push_back({&e, e.check_id.empty() ? nullptr : find_check(e.check_id)});
+    for (const auto& id : e.also) sel.items.push_back({&e, find_check(id)});
   }
   return sel;
 }

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "content/path_vars.hpp"
 #include "content/rule.hpp"
 #include "fleetaudit/fleet.hpp"
 #include "fleetaudit/plan.hpp"
@@ -45,6 +46,9 @@ Plan followup_plan(const Plan& plan, const Snapshot& snapshot) {
       if (!known) next.add(pattern, kPlanContent);
     }
   }
+  // Paths under a runtime's default that the host's configuration moves
+  // (Docker's data root in daemon.json, say): collect them where they are.
+  detail::variable_followups(plan, snapshot, next);
   return next;
 }
 
@@ -67,13 +71,13 @@ struct Planner {
     for (const auto& child : c.children) add_to_plan(child, plan);
   }
   void operator()(const FileRule& r) const {
-    plan.add(r.path, kPlanStat);
+    plan_path(r.path, kPlanStat, plan);
     // Owner and group names resolve through the host's own account files.
     if (!r.owners.empty()) plan.add(paths::kPasswd, kPlanContent);
     if (!r.groups.empty()) plan.add(paths::kGroup, kPlanContent);
   }
   void operator()(const ContentRule& r) const {
-    for (const auto& p : r.paths) plan.add(p, kPlanContent);
+    for (const auto& p : r.paths) plan_path(p, kPlanContent, plan);
   }
   void operator()(const SshdRule&) const {
     plan.add(paths::kSshdConfig, kPlanContent);
@@ -81,7 +85,7 @@ struct Planner {
   }
   void operator()(const LoginDefsRule&) const { plan.add(paths::kLoginDefs, kPlanContent); }
   void operator()(const ConfigValueRule& r) const {
-    for (const auto& p : r.paths) plan.add(p, kPlanContent);
+    for (const auto& p : r.paths) plan_path(p, kPlanContent, plan);
   }
   void operator()(const SysctlRule& r) const {
     if (r.scope != SysctlRule::Scope::persistent) {
@@ -99,9 +103,10 @@ struct Planner {
     }
     if (r.not_loaded) plan.add(paths::kProcModules, kPlanContent);
   }
-  void operator()(const MountRule&) const {
+  void operator()(const MountRule& r) const {
     plan.add(paths::kProcMounts, kPlanContent);
     plan.add(paths::kFstab, kPlanContent);
+    if (has_variables(r.path)) plan_path(r.path, kPlanStat, plan);  // the files that place it
   }
   void operator()(const PamRule& r) const {
     plan.add(paths::kPamDir, kPlanContent);
@@ -130,7 +135,7 @@ struct Planner {
     if (r.property == "system_accounts_no_login") plan.add(paths::kLoginDefs, kPlanContent);
   }
   void operator()(const DocRule& r) const {
-    if (!r.file.empty()) plan.add(r.file, kPlanContent);  // a subject's document comes with its kind's plan
+    if (!r.file.empty()) plan_path(r.file, kPlanContent, plan);  // a subject's document comes with its kind's plan
   }
   void operator()(const EfiVarRule& r) const {
     plan.add("/sys/firmware/efi", kPlanStat);
@@ -245,7 +250,7 @@ void add_to_plan(const Applicability& a, Plan& plan) {
     plan.add(paths::kOsReleaseFallback, kPlanContent);
   }
   if (!a.packages.empty()) add_package_database(plan);
-  for (const auto& f : a.files) plan.add(f, kPlanStat);
+  for (const auto& f : a.files) plan_path(f, kPlanStat, plan);
 }
 
 std::string describe(const Rule& rule, int indent) {

@@ -151,6 +151,8 @@ struct AccountsRule {
   ValueTest test;
   std::vector<std::string> exempt;  // account names left out
   std::vector<std::string> names;   // named_accounts_locked: these, where present, have no usable password
+  std::string group;                // for group_members: the group whose members are listed
+  std::string allowed;              // for group_members: the policy list members must match
 };
 
 /// A value in a structured document: a host file (JSON, YAML, TOML) or, in

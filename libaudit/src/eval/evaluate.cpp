@@ -92,7 +92,24 @@ class Evaluator {
  public:
   explicit Evaluator(HostFacts::Cache& c, const Subject* subject = nullptr) : c_(c), subject_(subject) {}
 
-  Outcome eval(const detail::Rule& r) { return std::visit([this](const auto& node) { return (*this)(node); }, r.node); }
+  Outcome eval(const detail::Rule& r) {
+    Outcome o = std::visit([this](const auto& node) { return (*this)(node); }, r.node);
+    note_moved(r, o);
+    return o;
+  }
+
+  // A path variable the host moved ("${docker.data-root}" in daemon.json):
+  // the evidence says where the path came from.
+  void note_moved(const detail::Rule& r, Outcome& o) {
+    auto add = [&](const std::string& p) {
+      for (const auto& line : c_.moved(p)) o.note(line);
+    };
+    if (const auto* f = std::get_if<detail::FileRule>(&r.node)) add(f->path);
+    else if (const auto* c = std::get_if<detail::ContentRule>(&r.node)) { for (const auto& p : c->paths) add(p); }
+    else if (const auto* k = std::get_if<detail::ConfigValueRule>(&r.node)) { for (const auto& p : k->paths) add(p); }
+    else if (const auto* m = std::get_if<detail::MountRule>(&r.node)) add(m->path);
+    else if (const auto* d = std::get_if<detail::DocRule>(&r.node)) add(d->file);
+  }
 
   Outcome operator()(const detail::Combinator& comb) {
     using Mode = detail::Combinator::Mode;
@@ -136,17 +153,18 @@ class Evaluator {
   }
 
   Outcome operator()(const detail::FileRule& r) {
+    const std::string& path = c_.expand(r.path);
     std::vector<std::string> targets;
-    if (is_glob(r.path)) {
-      const auto* m = c_.glob(r.path);
-      if (!m) return Outcome::error(r.path + " was not collected");
+    if (is_glob(path)) {
+      const auto* m = c_.glob(path);
+      if (!m) return Outcome::error(path + " was not collected");
       targets = *m;
       if (targets.empty()) {
-        if (!r.exists) return Outcome::pass("no file matches " + r.path);
-        return missing_outcome(r.missing, "no file matches " + r.path);
+        if (!r.exists) return Outcome::pass("no file matches " + path);
+        return missing_outcome(r.missing, "no file matches " + path);
       }
     } else {
-      targets.push_back(r.path);
+      targets.push_back(path);
     }
     Outcome o;
     EvidenceList bad, good;
@@ -222,8 +240,13 @@ class Evaluator {
   };
   Expanded expand(const std::vector<std::string>& patterns) {
     Expanded out;
-    for (const auto& p : patterns) expand_one(p, out);
+    for (const auto& p : patterns) expand_one(c_.expand(p), out);
     return out;
+  }
+  std::string joined_paths(const std::vector<std::string>& patterns) {
+    std::vector<std::string> out;
+    for (const auto& p : patterns) out.push_back(c_.expand(p));
+    return util::join(out, ", ");
   }
   // `pattern` must outlive the result (it is content, or snapshot data).
   void expand_one(const std::string& pattern, Expanded& out) {
@@ -259,7 +282,7 @@ class Evaluator {
       add_limited(o, errors);
       return o;
     }
-    if (texts.empty()) return missing_outcome(r.missing, util::join(r.paths, ", ") + ": no such file");
+    if (texts.empty()) return missing_outcome(r.missing, joined_paths(r.paths) + ": no such file");
     using Op = detail::ContentRule::Op;
     std::vector<std::string> hits;
     for (const auto& [file_ptr, text] : texts) {
@@ -281,7 +304,7 @@ class Evaluator {
         }
       }
     }
-    std::string where = ex.files.size() == 1 ? *ex.files[0] : util::join(r.paths, ", ");
+    std::string where = ex.files.size() == 1 ? *ex.files[0] : joined_paths(r.paths);
     if (r.op == Op::present) return Outcome::fail(util::concat({"no line matching /", r.regex.pattern(), "/ in ", where}));
     if (r.op == Op::every_line) return Outcome::pass(util::concat({"every line of ", where, " matches /", r.regex.pattern(), "/"}));
     if (hits.empty()) return Outcome::pass(util::concat({"no line matching /", r.regex.pattern(), "/ in ", where}));
@@ -375,7 +398,7 @@ class Evaluator {
     if (!errors.empty()) return Outcome::error(util::join(errors, "; "));
     Outcome o = value_outcome(r.test, chosen, chosen_file, r.key, r.default_value,
                               r.separator == parse::KvSeparator::equals ? " = " : " ");
-    if (!chosen && !r.default_value) o.evidence += " in " + util::join(r.paths, ", ");
+    if (!chosen && !r.default_value) o.evidence += " in " + joined_paths(r.paths);
     return o;
   }
 
@@ -495,8 +518,9 @@ class Evaluator {
     bool fs_missing = !fs.available && fs.problem.find("does not exist") != std::string::npos;
     if (!rt.available && !rt_missing) return Outcome::error(rt.problem);
     if (!fs.available && !fs_missing) return Outcome::error(fs.problem);
-    const parse::MountEntry* live = rt.available ? parse::find_mount(rt.value, r.path) : nullptr;
-    const parse::MountEntry* boot = fs.available ? parse::find_mount(fs.value, r.path) : nullptr;
+    const std::string& path = c_.expand(r.path);
+    const parse::MountEntry* live = rt.available ? parse::find_mount(rt.value, path) : nullptr;
+    const parse::MountEntry* boot = fs.available ? parse::find_mount(fs.value, path) : nullptr;
     Outcome o;
     o.kind = ResultKind::pass;
     auto describe_entry = [](const std::string& file, const parse::MountEntry& e) {
@@ -508,11 +532,11 @@ class Evaluator {
     bool separate = live || (rt_missing && boot);
     if (r.separate) {
       if (!separate) {
-        return Outcome::fail(r.path + " is not a separate file system" +
+        return Outcome::fail(path + " is not a separate file system" +
                              std::string(rt_missing ? " (no entry in /etc/fstab)" : " (not in /proc/mounts)"));
       }
     } else if (!live && !boot) {
-      return Outcome::na(r.path + " is not a separate file system");
+      return Outcome::na(path + " is not a separate file system");
     }
     for (auto [file, e] : {std::pair{std::string(detail::paths::kProcMounts), live},
                            std::pair{std::string(detail::paths::kFstab), boot}}) {
@@ -666,7 +690,7 @@ class Evaluator {
     const bool needs_shadow = prop == "no_empty_passwords" || prop == "root_password_set" || prop == "shadow_field" ||
                               prop == "no_future_password_change" || prop == "named_accounts_locked";
     const bool needs_group = prop == "gid0_only_root_group" || prop == "unique_gids" || prop == "unique_group_names" ||
-                             prop == "primary_groups_exist" || prop == "shadow_group_empty";
+                             prop == "primary_groups_exist" || prop == "shadow_group_empty" || prop == "group_members";
     const bool needs_passwd = !(prop == "no_empty_passwords" || prop == "shadow_field" || prop == "no_future_password_change" ||
                                 prop == "root_password_set" || prop == "gid0_only_root_group" || prop == "unique_gids" ||
                                 prop == "unique_group_names");
@@ -683,6 +707,7 @@ class Evaluator {
     auto sh_at = [&](const parse::ShadowEntry& e) { return at(detail::paths::kShadow, e.line) + ": " + e.name; };
     auto gr_at = [&](const parse::GroupEntry& e) { return at(detail::paths::kGroup, e.line) + ": " + e.name; };
 
+    if (prop == "group_members") return group_members(r, pw, gr);
     if (prop == "uid0_only_root") {
       for (const auto& e : pw.value.entries)
         if (e.uid == 0 && e.name != "root" && !exempt(e.name)) bad.push_back(pw_at(e) + " has UID 0");
@@ -791,6 +816,42 @@ class Evaluator {
     return Outcome::pass(ok_note);
   }
 
+  // Who belongs to a group (its member list, and accounts whose primary
+  // group it is), against a site policy list of accepted names.
+  Outcome group_members(const detail::AccountsRule& r, const Parsed<parse::PasswdFile>& pw, const Parsed<parse::GroupFile>& gr) {
+    const parse::GroupEntry* g = nullptr;
+    for (const auto& e : gr.value.entries)
+      if (e.name == r.group) g = &e;
+    if (!g) return Outcome::pass("there is no group " + r.group + " in " + detail::paths::kGroup);
+    std::vector<std::pair<std::string, std::string>> members;  // name, where
+    for (const auto& m : g->members)
+      if (!m.empty()) members.emplace_back(m, at(detail::paths::kGroup, g->line) + ": " + r.group + " lists " + m);
+    for (const auto& e : pw.value.entries)
+      if (e.gid == g->gid) members.emplace_back(e.name, at(detail::paths::kPasswd, e.line) + ": " + e.name + " has primary group " + r.group);
+    const Policy* pol = c_.policy;
+    auto it = pol ? pol->lists.find(r.allowed) : decltype(pol->lists.end()){};
+    if (!pol || it == pol->lists.end()) {
+      Outcome o = Outcome::make(ResultKind::manual, "policy list '" + r.allowed + "' is not set (scan --policy FILE); members of " +
+                                                        r.group + ": " + (members.empty() ? std::string("none") : ""));
+      EvidenceList ev;
+      for (const auto& m : members) ev.add([&] { return m.second; });
+      ev.into(o);
+      return o;
+    }
+    EvidenceList good, bad;
+    for (const auto& m : members) {
+      bool ok = std::any_of(it->second.begin(), it->second.end(), [&](const std::string& pat) { return util::wildcard_match(pat, m.first); });
+      if (ok) good.add([&] { return m.second; });
+      else bad.add([&] { return m.second + " (not in policy list '" + r.allowed + "')"; });
+    }
+    Outcome o;
+    o.kind = bad.total ? ResultKind::fail : ResultKind::pass;
+    if (bad.total) bad.into(o);
+    else if (good.total) good.into(o);
+    else o.note("group " + r.group + " has no members");
+    return o;
+  }
+
  private:
   // Entries sharing an id (or a name), one line per shared key; strings are
   // built only for the duplicates.
@@ -860,14 +921,15 @@ class Evaluator {
       if (!subject_) return Outcome::error("this rule reads a subject's document, and the check has no subject");
       doc = &subject_->doc;
     } else {
-      const auto& d = c_.document(r.file, r.format);
+      const std::string& file = c_.expand(r.file);
+      const auto& d = c_.document(file, r.format);
       if (!d.available) {
-        if (c_.source.text(r.file).status == parse::FileText::Status::missing)
-          return missing_outcome(r.missing, r.file + " does not exist");
+        if (c_.source.text(file).status == parse::FileText::Status::missing)
+          return missing_outcome(r.missing, file + " does not exist");
         return Outcome::error(d.problem);
       }
       doc = &d.value;
-      prefix = r.file + ": ";
+      prefix = file + ": ";
     }
     std::vector<parse::DocMatch> matches;
     for (const auto& p : r.paths) {
@@ -929,12 +991,16 @@ class Evaluator {
       }
       return {};
     };
-    EvidenceList good, bad;
+    EvidenceList good, bad, plain_bad;
     for (const auto& m : matches) {
       std::string why = r.test.empty() ? std::string() : r.test.check(parse::doc_text(*m.value));
       if (why.empty()) why = policy_why(*m.value);
-      if (why.empty()) good.add([&] { return shown(m); });
-      else bad.add([&] { return shown(m) + " (" + why + ")"; });
+      if (why.empty()) {
+        good.add([&] { return shown(m); });
+      } else {
+        bad.add([&] { return shown(m) + " (" + why + ")"; });
+        plain_bad.add([&] { return shown(m); });  // for 'none': failing the test is what passes
+      }
     }
     Outcome o;
     switch (r.each) {
@@ -949,10 +1015,10 @@ class Evaluator {
       case Each::none:
         o.kind = good.total ? ResultKind::fail : ResultKind::pass;
         if (good.total) {
-          for (auto& item : good.items) item += " (no element may match " + r.test.describe() + ")";
+          for (auto& item : good.items) item += " (no element may match: " + r.test.describe() + ")";
           good.into(o);
         } else {
-          bad.into(o);
+          plain_bad.into(o);
         }
         break;
     }
@@ -1018,7 +1084,8 @@ Outcome applicability(HostFacts::Cache& c, const detail::Applicability& a) {
       return Outcome::error("package database incomplete, " + util::join(a.packages, " or ") + " may be installed: " + util::join(db.value.problems, "; "));
     if (!any) return Outcome::na(util::join(a.packages, " or ") + " not installed");
   }
-  for (const auto& f : a.files) {
+  for (const auto& raw : a.files) {
+    const std::string& f = c.expand(raw);
     const FileFact* ff = c.file(f);
     if (!ff) return Outcome::error(f + " was not collected");
     if (ff->type == FileType::error) return Outcome::error(f + ": " + ff->error);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <type_traits>
 
+#include "content/path_vars.hpp"
 #include "content/rule.hpp"
 #include "parse/dpkg_status.hpp"
 #include "parse/rpmdb.hpp"
@@ -409,6 +410,18 @@ const Parsed<nlohmann::json>& HostFacts::Cache::document(const std::string& path
     case parse::FileText::Status::not_collected: p.problem = path + " was not collected"; break;
   }
   return documents_.emplace(path, std::move(p)).first->second;
+}
+
+const std::string& HostFacts::Cache::expand(const std::string& path) {
+  if (!detail::has_variables(path)) return path;
+  auto it = expanded_.find(path);
+  if (it == expanded_.end()) it = expanded_.emplace(path, detail::expand_variables(path, source)).first;
+  return it->second;
+}
+
+std::vector<std::string> HostFacts::Cache::moved(const std::string& path) {
+  if (!detail::has_variables(path)) return {};
+  return detail::moved_variables(path, source);
 }
 
 const SubjectSet& HostFacts::Cache::subjects(const SubjectKind& kind) {

@@ -116,6 +116,12 @@ struct HostFacts::Cache {
   /// Days since 1970-01-01 at collection time.
   std::optional<long long> today();
 
+  /// A content path with its variables ("${docker.data-root}") placed where
+  /// this host's configuration puts them; the path itself when it has none.
+  const std::string& expand(const std::string& path);
+  /// Evidence lines for the variables of `path` the host moved from their defaults.
+  std::vector<std::string> moved(const std::string& path);
+
   /// A host file parsed as a document (JSON, YAML, TOML), once.
   const Parsed<nlohmann::json>& document(const std::string& path, parse::DocFormat format);
   /// The subjects of a kind on this host, built once.
@@ -147,6 +153,7 @@ struct HostFacts::Cache {
   std::optional<OsIdentity> os_identity_;  // keys for paths the snapshot does not hold
   std::map<std::string, Parsed<nlohmann::json>, std::less<>> documents_;
   std::map<std::string_view, SubjectSet> subjects_;
+  std::map<std::string, std::string, std::less<>> expanded_;
 };
 
 }  // namespace fleetaudit

@@ -110,11 +110,22 @@ void walk(const json& v, const DocPath& path, std::size_t k, std::string& where,
       walk(v[s.index], path, k + 1, where, out);
       break;
     case DocStep::Kind::each:
-      if (!v.is_array()) return;
-      for (std::size_t i = 0; i < v.size(); ++i) {
-        where.resize(mark);
-        where += "[" + std::to_string(i) + "]";
-        walk(v[i], path, k + 1, where, out);
+      if (v.is_array()) {
+        for (std::size_t i = 0; i < v.size(); ++i) {
+          where.resize(mark);
+          where += "[" + std::to_string(i) + "]";
+          walk(v[i], path, k + 1, where, out);
+        }
+      } else if (v.is_object()) {
+        // Every value of a mapping (Docker keys port bindings and mount
+        // points by name): the location names the key.
+        for (auto it = v.begin(); it != v.end(); ++it) {
+          where.resize(mark);
+          const std::string& key = it.key();
+          if (!where.empty()) where += '.';
+          where += key.find_first_of(".[\"") == std::string::npos && !key.empty() ? key : "\"" + key + "\"";
+          walk(*it, path, k + 1, where, out);
+        }
       }
       break;
   }

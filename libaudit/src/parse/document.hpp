@@ -27,8 +27,12 @@ std::optional<DocFormat> doc_format_for(std::string_view path) noexcept;
 /// trusted: "no" stays "no"), an empty YAML value becomes null; TOML keeps
 /// its types, dates and times as their text. Errors name line and column.
 Expected<nlohmann::json> parse_document(std::string_view text, DocFormat format);
+/// The same for one format (these two link without the YAML parser).
+Expected<nlohmann::json> parse_json_document(std::string_view text);
+Expected<nlohmann::json> parse_toml_document(std::string_view text);
 
-/// A step of a path: a key, an index, or every element of a list.
+/// A step of a path: a key, an index, or every element of a list (or every
+/// value of a mapping, in key order).
 struct DocStep {
   enum class Kind { key, index, each };
   Kind kind = Kind::key;
@@ -37,7 +41,8 @@ struct DocStep {
 };
 using DocPath = std::vector<DocStep>;
 
-/// "a.b[*].c", "a[0]", a."key.with.dots".b; keys may hold anything but
+/// "a.b[*].c", "a[0]", a."key.with.dots".b; `[*]` on a mapping walks its
+/// values ("PortBindings[*][*].HostPort"); keys may hold anything but
 /// unquoted '.', '[' and '"'. The error says what is wrong at which offset.
 Expected<DocPath> parse_doc_path(std::string_view text);
 std::string to_string(const DocPath& path);

@@ -10,6 +10,8 @@
 #include <fstream>
 
 #include "collect/snapshot_binary.hpp"
+#include "content/path_vars.hpp"
+#include <nlohmann/json.hpp>
 #include "support/content_helpers.hpp"
 
 using namespace fleetaudit;
@@ -342,4 +344,53 @@ TEST_CASE("secrets never reach a snapshot or the store", "[collect][security]") 
   auto back = st->load(1, true);
   REQUIRE(back);
   CHECK(back->snapshots.at(0).file("/etc/shadow")->content.find("*REDACTED*") != std::string::npos);
+}
+
+TEST_CASE("collector follows a moved Docker data root and TLS files named in daemon.json", "[collect][vars]") {
+  ft::TempDir t;
+  write(t.path() / "etc/docker/daemon.json", R"({"data-root": "/srv/docker/", "tlscacert": "/etc/docker/tls/ca.pem"})");
+  write(t.path() / "etc/docker/tls/ca.pem", "CA\n", 0444);
+  write(t.path() / "srv/docker/containers/abc/config.v2.json", R"({"Name": "/web"})", 0600);
+  write(t.path() / "var/lib/docker/containers/old/config.v2.json", R"({"Name": "/stale"})", 0600);
+  Plan plan;
+  detail::plan_path("${docker.data-root}/containers/*/config.v2.json", kPlanContent, plan);
+  detail::plan_path("${docker.tlscacert}", kPlanStat, plan);
+  // the plan asks for the defaults and for every file that could move them
+  CHECK(plan.items.count("/var/lib/docker/containers/*/config.v2.json"));
+  CHECK(plan.items.count("/root/.docker/ca.pem"));
+  CHECK(plan.items.at("/etc/docker/daemon.json") == kPlanContent);
+  CHECK(plan.items.count("/etc/systemd/system/docker.service.d/*.conf"));
+  CollectOptions opt;
+  opt.root = t.path();
+  Snapshot s = collect(plan, opt);
+  REQUIRE(s.glob("/srv/docker/containers/*/config.v2.json"));
+  CHECK(*s.glob("/srv/docker/containers/*/config.v2.json") == std::vector<std::string>{"/srv/docker/containers/abc/config.v2.json"});
+  REQUIRE(s.file("/etc/docker/tls/ca.pem"));
+  CHECK(s.file("/etc/docker/tls/ca.pem")->mode == 0444);
+  // nothing further to follow once collected
+  CHECK(followup_plan(plan, s).empty());
+}
+
+TEST_CASE("secret-named environment values in container and image configurations are redacted", "[collect][security]") {
+  using fleetaudit::hostfs::redact_secrets;
+  std::string cfg = R"({"Config":{"Env":["PATH=/usr/bin","DB_PASSWORD=hunter2","db_password_FILE=/run/secrets/db","API_TOKEN=a b c","X=\"q\""]},)"
+                    R"("history":[{"created_by":"/bin/sh -c #(nop) ENV AWS_SECRET_ACCESS_KEY=abc123 REGION=eu"}],"Args":["--password=s3cret"]})";
+  CHECK(redact_secrets("/var/lib/docker/containers/x/config.v2.json", cfg));
+  CHECK(cfg.find("hunter2") == std::string::npos);
+  CHECK(cfg.find("abc123") == std::string::npos);
+  CHECK(cfg.find("s3cret") == std::string::npos);
+  CHECK(cfg.find("a b c") == std::string::npos);
+  CHECK(cfg.find("\"DB_PASSWORD=*REDACTED*\"") != std::string::npos);
+  CHECK(cfg.find("db_password_FILE=/run/secrets/db") != std::string::npos);  // a path to a secret is no secret
+  CHECK(cfg.find("ENV AWS_SECRET_ACCESS_KEY=*REDACTED* REGION=eu") != std::string::npos);
+  CHECK(cfg.find("PATH=/usr/bin") != std::string::npos);
+  CHECK(nlohmann::json::parse(cfg).is_object());  // still JSON
+  std::string again = cfg;
+  CHECK_FALSE(redact_secrets("/var/lib/docker/containers/x/config.v2.json", again));  // idempotent
+  std::string image = R"({"config":{"Env":["GITHUB_TOKEN=ghx"]}})";
+  CHECK(redact_secrets("/srv/docker/image/overlay2/imagedb/content/sha256/0123", image));
+  std::string oci = R"({"process":{"env":["REDIS_PASSWORD=x"]}})";
+  CHECK(redact_secrets("/var/lib/containers/storage/overlay-containers/1/userdata/config.json", oci));
+  std::string other = R"({"DB_PASSWORD=x": 1})";
+  CHECK_FALSE(redact_secrets("/etc/docker/daemon.json", other));  // only container and image configurations
 }

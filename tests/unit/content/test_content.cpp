@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -50,7 +51,14 @@ const std::map<std::string, FixtureResults>& all_fixture_results() {
       opt.root = tree.root();
       Snapshot snap = collect(plan, opt);
       snap.tags = ft::fixture_tags(name);
-      HostReport rep = evaluate(snap, sel);
+      // A fixture may carry the site policy it is audited with (scan --policy).
+      std::optional<Policy> policy;
+      if (std::string text = ft::fixture_policy(name); !text.empty()) {
+        auto p = parse_policy(text, name + " policy");
+        if (!p) FAIL("fixture " << name << ": " << p.error().message);
+        policy = std::move(*p);
+      }
+      HostReport rep = evaluate(snap, sel, policy ? &*policy : nullptr);
       for (const auto& r : rep.results) {
         std::string key = r.subject.empty() ? r.check_id : r.check_id + " [" + r.subject + "]";
         out[name].by_check[key] = std::string(to_string(r.result));
@@ -103,6 +111,41 @@ TEST_CASE("every CIS profile accounts for every recommendation of its benchmark"
     CHECK(extra.empty());
     CHECK(p->entries.size() == count);
   }
+}
+
+TEST_CASE("cis-docker accounts for every recommendation, and checks 95 % of the automated ones", "[content]") {
+  const Profile* p = shipped().find_profile("cis-docker");
+  REQUIRE(p != nullptr);
+  std::set<std::string> ids = reference_ids("cis-docker.tsv");
+  REQUIRE(ids.size() == 117);
+  std::set<std::string> automated;
+  {
+    std::ifstream in(ft::source_dir() / "benchmarks-cis" / "reference" / "cis-docker.tsv");
+    for (std::string line; std::getline(in, line);) {
+      if (line.empty() || line[0] == '#' || line.starts_with("cis_id")) continue;
+      if (line.find("[automated]") != std::string::npos || line.find("[scored]") != std::string::npos)
+        automated.insert(line.substr(0, line.find('\t')));
+    }
+  }
+  REQUIRE(automated.size() == 90);
+  std::set<std::string> sections, checked;
+  for (const auto& e : p->entries) {
+    sections.insert(e.section);
+    if (!e.check_id.empty()) checked.insert(e.section);
+  }
+  std::vector<std::string> missing, extra, automated_manual;
+  for (const auto& id : ids)
+    if (!sections.count(id)) missing.push_back(id);
+  for (const auto& s : sections)
+    if (!ids.count(s)) extra.push_back(s);
+  for (const auto& s : automated)
+    if (!checked.count(s)) automated_manual.push_back(s);
+  INFO("sections missing from the profile: " << util::join(missing, " "));
+  INFO("sections not in the benchmark: " << util::join(extra, " "));
+  INFO("automated sections left manual: " << util::join(automated_manual, " "));
+  CHECK(missing.empty());
+  CHECK(extra.empty());
+  CHECK((automated.size() - automated_manual.size()) * 100 >= automated.size() * 95);
 }
 
 TEST_CASE("every check passes on some fixture host and fails on another", "[content][fixtures]") {

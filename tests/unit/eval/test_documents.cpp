@@ -233,3 +233,115 @@ TEST_CASE("policy lists: allowed and denied patterns; an unset list leaves the c
   HostReport den = evaluate(b.snap, d.select_all(), &*pol);
   CHECK(den.results[0].result == ResultKind::pass);
 }
+
+TEST_CASE("document paths: [*] walks the values of a mapping", "[doc][parse]") {
+  auto doc = nlohmann::json::parse(R"({"PortBindings": {"80/tcp": [{"HostIp": "", "HostPort": "80"}],
+                                         "443/tcp": [{"HostIp": "10.0.0.5", "HostPort": "8443"}]},
+                                        "MountPoints": {"/data": {"Source": "/srv/data"}, "a.b": {"Source": "/x"}}})");
+  auto ports = p::resolve(doc, *p::parse_doc_path("PortBindings[*][*].HostPort"));
+  REQUIRE(ports.size() == 2);
+  CHECK(ports[0].where == "PortBindings.443/tcp[0].HostPort");  // keys in order
+  CHECK(p::doc_text(*ports[1].value) == "80");
+  auto mounts = p::resolve(doc, *p::parse_doc_path("MountPoints[*].Source"));
+  REQUIRE(mounts.size() == 2);
+  CHECK(mounts[1].where == "MountPoints.\"a.b\".Source");
+  CHECK(p::resolve(doc, *p::parse_doc_path("PortBindings[*].HostPort")).empty());  // a list has no keys
+}
+
+TEST_CASE("docker images: one subject per image in the store, named by its tags", "[doc][subject]") {
+  const std::string checks = check_text("{doc: {path: config.config.User, not_matches: '^(?:root|0)?(?::|$)', default: ''}}",
+                                        "    subject: docker-image\n");
+  const std::string store = "/var/lib/docker/image/overlay2/imagedb/content/sha256/";
+  const std::string a(64, 'a'), b(64, 'b');
+  SnapshotBuilder s;
+  s.glob(store.substr(0, store.find("overlay2")) + "*/imagedb/content/sha256/*", {store + a, store + b});
+  s.glob("/var/lib/docker/image/*/repositories.json", {"/var/lib/docker/image/overlay2/repositories.json"});
+  s.file("/var/lib/docker/image/overlay2/repositories.json",
+         R"({"Repositories": {"app": {"app@sha256:ffff": "sha256:)" + a + R"(", "app:1.0": "sha256:)" + a + R"("}}})");
+  s.file(store + a, R"({"config": {"User": "app"}, "history": []})");
+  s.file(store + b, R"({"config": {"Env": ["PATH=/bin"]}})");
+  HostReport rep = run_all(checks, s.snap);
+  REQUIRE(rep.results.size() == 2);
+  CHECK(rep.results[0].subject == "app:1.0 (aaaaaaaaaaaa)");  // a tag names it before a digest
+  CHECK(rep.results[0].result == ResultKind::pass);
+  CHECK(rep.results[1].subject == "<untagged> (bbbbbbbbbbbb)");
+  CHECK(rep.results[1].result == ResultKind::fail);
+  CHECK(rep.results[1].evidence.starts_with("config.config.User is not set (default )"));
+}
+
+TEST_CASE("docker containers: the image's configuration and the writable mounts come with the document", "[doc][subject]") {
+  const std::string c = "/var/lib/docker/containers/" + std::string(64, 'c');
+  const std::string img(64, 'e');
+  SnapshotBuilder s;
+  s.glob("/var/lib/docker/containers/*/config.v2.json", {c + "/config.v2.json"});
+  s.glob("/var/lib/docker/image/*/imagedb/content/sha256/*", {"/var/lib/docker/image/overlay2/imagedb/content/sha256/" + img});
+  s.file("/var/lib/docker/image/overlay2/imagedb/content/sha256/" + img, R"({"config": {"User": "app"}, "history": [{"created_by": "apt-get install -y openssh-server"}]})");
+  s.file(c + "/config.v2.json", R"({"Name": "/web", "Image": "sha256:)" + img + R"(", "MountPoints": {
+      "/etc/localtime": {"Source": "/etc/localtime", "RW": false}, "/conf": {"Source": "/etc/nginx", "RW": true},
+      "/vol": {"Source": "", "RW": true, "Type": "volume"}}})");
+  s.file(c + "/hostconfig.json", "{}");
+  HostReport rep = run_all(check_text("{doc: {path: 'writable_mounts[*]', each: none, matches: '^/etc(?:/|$)', missing: pass}}",
+                                      "    subject: docker-container\n"),
+                           s.snap);
+  REQUIRE(rep.results.size() == 1);
+  CHECK(rep.results[0].result == ResultKind::fail);
+  CHECK(rep.results[0].evidence.starts_with("writable_mounts[0] = /etc/nginx"));
+  rep = run_all(check_text("{doc: {path: 'image.history[*].created_by', each: none, matches: 'openssh-server', missing: pass}}",
+                           "    subject: docker-container\n"),
+                s.snap);
+  CHECK(rep.results[0].result == ResultKind::fail);
+}
+
+TEST_CASE("podman containers: the OCI runtime configuration, named from containers.json", "[doc][subject]") {
+  const std::string root = "/var/lib/containers/storage/overlay-containers/";
+  const std::string a(64, '1'), b(64, '2');
+  SnapshotBuilder s;
+  s.glob(root + "*/userdata/config.json", {root + a + "/userdata/config.json", root + b + "/userdata/config.json"});
+  s.file(root + "containers.json", R"([{"id": ")" + a + R"(", "names": ["web"]}])");
+  s.file(root + a + "/userdata/config.json", R"({"process": {"user": {"uid": 0}}, "linux": {"namespaces": [
+      {"type": "pid"}, {"type": "network", "path": "/run/netns/x"}, {"type": "mount"}]},
+      "mounts": [{"destination": "/c", "type": "bind", "source": "/etc/app", "options": ["rbind"]},
+                 {"destination": "/r", "type": "bind", "source": "/etc/ro", "options": ["ro", "rbind"]},
+                 {"destination": "/proc", "type": "proc", "source": "proc"}]})");
+  s.file(root + b + "/userdata/config.json", R"({"linux": {"namespaces": [{"type": "network", "path": "/proc/1/ns/net"}]}})");
+  HostReport rep = run_all(check_text("{doc: {path: namespaces, list_includes: [network]}}", "    subject: podman-container\n"), s.snap);
+  REQUIRE(rep.results.size() == 2);
+  CHECK(rep.results[0].subject == "web (111111111111)");
+  CHECK(rep.results[0].result == ResultKind::pass);
+  CHECK(rep.results[0].evidence == "namespaces = mount,network,pid");
+  CHECK(rep.results[1].subject == "container (222222222222)");
+  CHECK(rep.results[1].result == ResultKind::fail);  // the host's own network namespace, by path
+  rep = run_all(check_text("{doc: {path: 'writable_mounts[*]', each: none, matches: '^/etc', missing: pass}}", "    subject: podman-container\n"),
+                s.snap);
+  CHECK(rep.results[0].result == ResultKind::fail);
+  CHECK(rep.results[0].evidence == "writable_mounts[0] = /etc/app (no element may match: matches /^/etc/)");
+  CHECK(rep.results[1].result == ResultKind::pass);
+  // a host without podman storage: not applicable
+  SnapshotBuilder none;
+  none.glob(root + "*/userdata/config.json", {});
+  HostReport empty = run_all(check_text("{doc: {path: namespaces, list_includes: [network]}}", "    subject: podman-container\n"), none.snap);
+  CHECK(empty.results[0].result == ResultKind::not_applicable);
+  CHECK(empty.results[0].evidence == "no podman containers in /var/lib/containers/storage/overlay-containers");
+}
+
+TEST_CASE("group members against a policy list; no policy leaves it to a person", "[accounts][policy]") {
+  SnapshotBuilder s;
+  s.file("/etc/passwd", "root:x:0:0::/root:/bin/bash\nadmin:x:1000:1000::/home/admin:/bin/bash\nci:x:1001:999::/srv/ci:/bin/sh\n");
+  s.file("/etc/group", "root:x:0:\ndocker:x:999:admin,eve\nadmin:x:1000:\n");
+  s.file("/etc/shadow", "");
+  const ContentSet& c = content_of(check_text("{accounts: {property: group_members, group: docker, allowed: docker_users}}"));
+  HostReport manual = evaluate(s.snap, c.select_all());
+  CHECK(manual.results[0].result == ResultKind::manual);
+  CHECK(manual.results[0].evidence.find("/etc/group:2: docker lists eve") != std::string::npos);
+  CHECK(manual.results[0].evidence.find("/etc/passwd:3: ci has primary group docker") != std::string::npos);
+  auto pol = parse_policy("docker_users: [admin, 'c*']\n", "p.yaml");
+  REQUIRE(pol);
+  HostReport judged = evaluate(s.snap, c.select_all(), &*pol);
+  CHECK(judged.results[0].result == ResultKind::fail);
+  CHECK(judged.results[0].evidence == "/etc/group:2: docker lists eve (not in policy list 'docker_users')");
+  s.file("/etc/group", "root:x:0:\n");
+  CHECK(evaluate(s.snap, c.select_all(), &*pol).results[0].result == ResultKind::pass);
+  auto bad = load_texts({{"d.yaml", check_text("{accounts: {property: uid0_only_root, group: docker}}")}});
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.diagnostics.front().message == "'group' belongs to property group_members");
+}
