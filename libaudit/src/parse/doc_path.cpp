@@ -110,6 +110,17 @@ void walk(const json& v, const DocPath& path, std::size_t k, std::string& where,
       walk(v[s.index], path, k + 1, where, out);
       break;
     case DocStep::Kind::each:
+      if (v.is_object()) {
+        // every value of a mapping, named by its key
+        for (auto it = v.begin(); it != v.end(); ++it) {
+          where.resize(mark);
+          if (!where.empty()) where += '.';
+          const std::string& key = it.key();
+          where += key.find_first_of(".[\"") == std::string::npos && !key.empty() ? key : "\"" + key + "\"";
+          walk(*it, path, k + 1, where, out);
+        }
+        break;
+      }
       if (!v.is_array()) return;
       for (std::size_t i = 0; i < v.size(); ++i) {
         where.resize(mark);
