@@ -246,6 +246,7 @@ void add_to_plan(const Applicability& a, Plan& plan) {
   }
   if (!a.packages.empty()) add_package_database(plan);
   for (const auto& f : a.files) plan.add(f, kPlanStat);
+  for (const auto& f : a.any_files) plan.add(f, kPlanStat);
 }
 
 std::string describe(const Rule& rule, int indent) {

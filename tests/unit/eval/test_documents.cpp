@@ -277,6 +277,31 @@ TEST_CASE("roles: a check for k8s-node applies only to hosts with that tag", "[d
   CHECK(node.tags == std::vector<std::string>{"edge", "k8s-node"});
 }
 
+TEST_CASE("applicability: any_file holds when one of the files exists", "[doc][applies]") {
+  const ContentSet& c = content_of(R"(checks:
+  - id: t.any.file
+    title: T
+    severity: low
+    applies: {any_file: [/etc/a.conf, /etc/b.conf]}
+    rule: {file: {path: /etc/b.conf, mode_max: "0600", missing: pass}}
+    rationale: r
+    remediation: m
+)");
+  SnapshotBuilder b;
+  b.missing("/etc/a.conf").missing("/etc/b.conf");
+  HostReport none = evaluate(b.snap, c.select_all());
+  CHECK(none.results[0].result == ResultKind::not_applicable);
+  CHECK(none.results[0].evidence == "none of /etc/a.conf, /etc/b.conf exists");
+  b.file("/etc/b.conf", "x", 0644);
+  CHECK(evaluate(b.snap, c.select_all()).results[0].result == ResultKind::fail);
+  CHECK(c.checks()[0].plan().items.count("/etc/a.conf"));
+  CHECK_FALSE(
+      load_texts({{"bad.yaml",
+                   "checks:\n  - id: t.x.y\n    title: T\n    severity: low\n    applies: {any_file: ['/etc/*.conf']}\n"
+                   "    rule: {file: {path: /etc/x}}\n    rationale: r\n    remediation: m\n"}})
+          .ok());
+}
+
 TEST_CASE("policy lists: allowed and denied patterns; an unset list leaves the check to a person", "[doc][policy]") {
   auto pol = parse_policy("allowed_registries: ['harbor.example.com/*', 'registry.k8s.io/pause:*']\nempty_list: []\n", "p.yaml");
   REQUIRE(pol);
