@@ -1065,6 +1065,9 @@ void evaluate_into(const HostFacts& facts, const Check& check, std::vector<Check
     out.push_back(std::move(res));
   };
   HostFacts::Cache& cache = facts.cache();
+  const SubjectKind* kind = check.subject.empty() ? nullptr : find_subject_kind(check.subject);
+  if (cache.snap.kind == Snapshot::Kind::manifests && !(kind && kind->from_manifests))
+    return finish(ResultKind::not_applicable, "Kubernetes manifests are no host: this check examines hosts");
   if (check.applies) {
     Outcome a = applicability(cache, *check.applies);
     if (a.kind != ResultKind::pass) return finish(a.kind, std::move(a.evidence));
@@ -1074,7 +1077,6 @@ void evaluate_into(const HostFacts& facts, const Check& check, std::vector<Check
     Outcome o = Evaluator(cache).eval(*check.rule);
     return finish(o.kind, std::move(o.evidence));
   }
-  const SubjectKind* kind = find_subject_kind(check.subject);
   if (!kind) return finish(ResultKind::error, "unknown subject kind '" + check.subject + "'");
   const SubjectSet& set = cache.subjects(*kind);
   if (!set.available) return finish(ResultKind::error, set.why);

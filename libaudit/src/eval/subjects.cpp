@@ -5,6 +5,7 @@
 #include "eval/subjects.hpp"
 
 #include "eval/facts.hpp"
+#include "eval/k8s_subjects.hpp"
 #include "parse/document.hpp"
 #include "parse/text_source.hpp"
 
@@ -78,6 +79,15 @@ const std::vector<SubjectKind>& subject_kinds() {
   static const std::vector<SubjectKind> kinds{
       {"docker-container", "a Docker container (config.v2.json and hostconfig.json under the data root)", plan_docker_container,
        build_docker_container},
+      {"k8s-container",
+       "a container, init container or ephemeral container of a Kubernetes workload (manifests): the container, its pod "
+       "template and its workload",
+       k8s::plan, k8s::build_containers, true},
+      {"k8s-workload", "a Kubernetes workload with a pod template (manifests): pod-level settings", k8s::plan,
+       k8s::build_workloads, true},
+      {"k8s-namespace",
+       "a Kubernetes namespace seen in manifests, with its labels, NetworkPolicies and Istio PeerAuthentications", k8s::plan,
+       k8s::build_namespaces, true},
   };
   return kinds;
 }
