@@ -113,7 +113,8 @@ TEST_CASE("shipped content loads without a single diagnostic", "[content]") {
 TEST_CASE("every CIS profile accounts for every recommendation of its benchmark", "[content]") {
   // Profile id, and the number of recommendations its reference list holds.
   const std::vector<std::pair<std::string, std::size_t>> profiles = {
-      {"cis-debian-12", 310}, {"cis-rhel-9", 298}, {"cis-ubuntu-22.04", 300}, {"cis-ubuntu-24.04", 312}};
+      {"cis-debian-12", 310}, {"cis-rhel-9", 298}, {"cis-ubuntu-22.04", 300}, {"cis-ubuntu-24.04", 312},
+      {"cis-kubernetes-node", 25}};
   for (const auto& [id, count] : profiles) {
     INFO(id);
     const Profile* p = shipped().find_profile(id);
