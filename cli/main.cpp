@@ -33,6 +33,7 @@ constexpr int kExitOk = 0;
 constexpr int kExitError = 1;
 constexpr int kExitFindings = 2;
 constexpr const char* kDefaultProfile = "cis-debian-12";
+constexpr const char* kDefaultManifestsProfile = "k8s-pod-security";
 
 // Thrown by helpers to end the command with a message and exit code 1.
 struct CliError {
@@ -220,7 +221,9 @@ struct ScanArgs {
   std::vector<std::string> roles;
   bool details = false;
   std::string root;
+  std::vector<std::string> manifests;
   std::string profile = kDefaultProfile;
+  bool profile_explicit = false;  // --profile given: manifests scans default to the Pod Security Standards
   int level = 0;
   std::string db;
   bool no_db = false;
@@ -260,9 +263,23 @@ class Progress {
 int run_scan_command(const ScanArgs& a) {
   auto threshold = parse_threshold(a.fail_on);
   if (!a.inventory.empty() && !a.root.empty()) throw CliError{"--inventory and --root exclude each other"};
+  if (!a.manifests.empty() && (!a.inventory.empty() || !a.root.empty()))
+    throw CliError{"--manifests excludes --inventory and --root"};
+  if (!a.manifests.empty() && !a.roles.empty()) throw CliError{"--role names a host's roles; manifests are no host"};
+  for (const auto& m : a.manifests) {
+    std::error_code ec;
+    if (m != "-" && !std::filesystem::exists(m, ec)) throw CliError{"--manifests " + m + ": no such file or directory"};
+  }
+  if (std::count(a.manifests.begin(), a.manifests.end(), "-") > 1) throw CliError{"--manifests: '-' (standard input) given twice"};
   fa::ContentSet content = load_content(a.content);
   fa::ScanRequest req;
-  if (!a.inventory.empty()) {
+  if (!a.manifests.empty()) {
+    fa::Target t;
+    t.kind = fa::Target::Kind::manifests;
+    t.name = a.name;
+    for (const auto& m : a.manifests) t.manifests.emplace_back(m);
+    req.targets.push_back(std::move(t));
+  } else if (!a.inventory.empty()) {
     fa::InventoryOptions io;
     io.ssh_config = a.ssh_config;
     auto inv = fa::load_inventory(a.inventory, io);
@@ -304,7 +321,8 @@ int run_scan_command(const ScanArgs& a) {
     t.tags = a.roles;
     req.targets.push_back(std::move(t));
   }
-  req.profile = a.profile == "all" ? std::string() : a.profile;
+  std::string profile = !a.manifests.empty() && !a.profile_explicit ? std::string(kDefaultManifestsProfile) : a.profile;
+  req.profile = profile == "all" ? std::string() : profile;
   req.level = a.level;
   if (!a.policy.empty()) req.policy = load_policy_file(a.policy);
   if (!a.waivers.empty()) req.waivers = load_waivers_file(a.waivers, content);
@@ -760,7 +778,11 @@ int main(int argc, char** argv) {
   scan_cmd->add_option("--role", scan.roles, "Role tag of this machine or root (hypervisor, container-host, k8s-node, edge ...); repeatable");
   scan_cmd->add_flag("--details", scan.details, "With an inventory: every host's results too, not only the fleet table");
   scan_cmd->add_option("--root", scan.root, "Scan the tree under DIR (a mounted image or chroot) instead of this machine");
-  scan_cmd->add_option("--profile", scan.profile, "Profile id, or 'all' for every check without a profile")->capture_default_str();
+  scan_cmd->add_option("--manifests", scan.manifests,
+                       "Scan Kubernetes manifests instead of a host: files, directories (*.yaml, *.yml, *.json, recursively) "
+                       "or '-' for standard input; the profile defaults to " + std::string(kDefaultManifestsProfile))
+      ->expected(1, -1);
+  auto* profile_opt = scan_cmd->add_option("--profile", scan.profile, "Profile id, or 'all' for every check without a profile")->capture_default_str();
   scan_cmd->add_option("--level", scan.level, "Profile level (0: every level)")->capture_default_str();
   scan_cmd->add_option("--db", scan.db, "Store file (default: " + default_db + ")");
   scan_cmd->add_flag("--no-db", scan.no_db, "Do not store the scan");
@@ -847,6 +869,7 @@ int main(int argc, char** argv) {
 
   try {
     scan.agent_path_explicit = agent_opt->count() > 0;
+    scan.profile_explicit = profile_opt->count() > 0;
     if (*scan_cmd) return run_scan_command(scan);
     if (*col_cmd) return run_collect_command(col);
     if (*ev_cmd) return run_evaluate_command(ev);

@@ -428,3 +428,180 @@ TEST_CASE("scan of this machine: a real local scan completes", "[cli][local]") {
   CHECK(j["hosts"][0]["collector"] == "local");
   CHECK(j["hosts"][0]["results"].size() == j["scan"]["checks_selected"].get<std::size_t>());
 }
+
+namespace {
+
+const std::string kManifests = FLEETAUDIT_FIXTURES_DIR "/manifests";
+
+// The result of a check for one subject, or nullptr.
+const json* subject_result(const json& report, const std::string& check, const std::string& subject) {
+  for (const auto& r : report["hosts"][0]["results"])
+    if (r["check"] == check && r.value("subject", "") == subject) return &r;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("scan --manifests: one result per container, workload and namespace", "[cli][k8s]") {
+  auto r = fa({"scan", "--manifests", kManifests + "/violating", "--policy", kManifests + "/policy.yaml", "--no-db", "--format",
+               "json", "--fail-on", "none"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  json j = parse(r);
+  CHECK(j["scan"]["profile"] == "k8s-pod-security");  // the default for manifests
+  CHECK(j["scan"]["checks_selected"] == 28);
+  const json& h = j["hosts"][0];
+  CHECK(h["state"] == "ok");
+  CHECK(h["collector"] == "manifests");
+  CHECK(h["name"] == kManifests + "/violating");
+  for (const auto& res : h["results"]) {
+    INFO(res.dump());
+    REQUIRE(res.contains("subject"));  // every result is about a container, a workload or a namespace
+  }
+
+  const json* priv = subject_result(j, "k8s.container.not-privileged", "dev/Deployment/legacy/app");
+  REQUIRE(priv);
+  CHECK((*priv)["result"] == "fail");
+  CHECK((*priv)["section"] == "1.3");
+  CHECK((*priv)["severity"] == "critical");
+  CHECK((*priv)["evidence"] == "container.securityContext.privileged = true (expected a value that is one of [false])");
+  CHECK((*priv)["refs"]["cis"]["k8s-pod-security"] == json::array({"1.3"}));
+  CHECK((*priv)["refs"]["nist-800-190"] == json::array({"4.4.3"}));
+  // `privileged: yes` is privileged: Kubernetes reads YAML 1.1
+  CHECK((*subject_result(j, "k8s.container.not-privileged", "dev/Deployment/spelled/app"))["result"] == "fail");
+  CHECK((*subject_result(j, "k8s.container.not-privileged", "dev/Deployment/legacy/sidecar"))["result"] == "pass");
+  // init and ephemeral containers are subjects of their own
+  const json* eph = subject_result(j, "k8s.container.image-tag-not-latest", "partial/Pod/api-5f7c9/debugger (ephemeral)");
+  REQUIRE(eph);
+  CHECK((*eph)["result"] == "fail");
+  CHECK((*eph)["evidence"].get<std::string>().starts_with("container.image = busybox"));
+  CHECK((*subject_result(j, "k8s.container.run-as-non-zero-uid", "partial/Pod/api-5f7c9/setup (init)"))["result"] == "fail");
+  // workload-level checks
+  const json* ns = subject_result(j, "k8s.workload.no-host-namespaces", "dev/Deployment/legacy");
+  REQUIRE(ns);
+  CHECK((*ns)["evidence"] == "pod.spec.hostNetwork = true (expected a value that is one of [false])\n"
+                             "pod.spec.hostPID = true (expected a value that is one of [false])\n"
+                             "pod.spec.hostIPC = true (expected a value that is one of [false])");
+  const json* sandbox = subject_result(j, "k8s.workload.sandboxed-runtime-if-untrusted", "tenant-b/Deployment/scraper");
+  REQUIRE(sandbox);
+  CHECK((*sandbox)["result"] == "fail");
+  CHECK((*sandbox)["evidence"].get<std::string>().find("tenant-b is in policy list 'untrusted_namespaces'") != std::string::npos);
+  // namespace-level checks
+  CHECK((*subject_result(j, "k8s.namespace.default-deny-ingress", "dev"))["evidence"] == "default_deny.ingress is not set");
+  CHECK((*subject_result(j, "k8s.namespace.default-deny-ingress", "mixed"))["result"] == "pass");
+  const json* mtls = subject_result(j, "k8s.namespace.istio-mtls-strict", "mixed");
+  REQUIRE(mtls);
+  CHECK((*mtls)["result"] == "fail");
+  CHECK((*mtls)["evidence"].get<std::string>().find("legacy-plaintext: DISABLE") != std::string::npos);
+
+  // the compliant set: nothing fails, so the default --fail-on exits 0
+  auto ok = fa({"scan", "--manifests", kManifests + "/compliant", "--policy", kManifests + "/policy.yaml", "--no-db", "--format", "json"});
+  INFO(ok.err);
+  REQUIRE(ok.exit_code == 0);
+  json c = parse(ok);
+  CHECK(c["summary"]["fail"] == 0);
+  CHECK(c["summary"]["error"] == 0);
+  CHECK(c["summary"]["manual"] == 0);
+  CHECK(c["summary"]["pass"].get<int>() > 200);
+  // without the policy the registry, token and sandbox checks wait for a person
+  auto no_policy = fa({"scan", "--manifests", kManifests + "/compliant", "--no-db", "--format", "json"});
+  json np = parse(no_policy);
+  const json* reg = subject_result(np, "k8s.container.image-from-allowed-registry", "prod/Deployment/web/app");
+  REQUIRE(reg);
+  CHECK((*reg)["result"] == "manual");
+  // failures at or above --fail-on: exit 2
+  CHECK(fa({"scan", "--manifests", kManifests + "/violating", "--no-db"}).exit_code == 2);
+  // --level 1 is baseline only
+  json base = parse(fa({"scan", "--manifests", kManifests + "/violating", "--level", "1", "--no-db", "--format", "json", "--fail-on", "none"}));
+  CHECK(base["scan"]["checks_selected"] == 12);
+}
+
+TEST_CASE("scan --manifests: Helm output, Lists, standard input; bad files are errors by file and document", "[cli][k8s]") {
+  auto r = fa({"scan", "--manifests", kManifests + "/formats", "--no-db", "--format", "json", "--fail-on", "none", "--level", "1"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  json j = parse(r);
+  CHECK(j["hosts"][0]["state"] == "ok");
+  // objects from a multi-document Helm rendering and from nested Lists
+  CHECK(subject_result(j, "k8s.container.not-privileged", "demo/Deployment/demo/proxy"));
+  CHECK(subject_result(j, "k8s.container.not-privileged", "demo/Pod/demo-abc12/demo"));
+  CHECK(subject_result(j, "k8s.container.not-privileged", "demo/Pod/demo-def34/demo"));
+  // the documents before a syntax error still count; the broken one is an error, named
+  CHECK((*subject_result(j, "k8s.container.not-privileged", "demo/Pod/second/two"))["result"] == "pass");
+  const std::string broken = kManifests + "/formats/broken.yaml (document 3)";
+  const json* err = subject_result(j, "k8s.container.not-privileged", broken);
+  REQUIRE(err);
+  CHECK((*err)["result"] == "error");
+  CHECK((*err)["evidence"].get<std::string>().starts_with(broken + ": not valid YAML: 32:1: "));
+  const json* json_err = subject_result(j, "k8s.workload.no-host-namespaces", kManifests + "/formats/truncated.json (document 1)");
+  REQUIRE(json_err);
+  CHECK((*json_err)["evidence"].get<std::string>().find("not valid JSON") != std::string::npos);
+  CHECK(j["hosts"][0]["summary"]["error"].get<int>() > 0);
+
+  // standard input: `helm template . | fleetaudit scan --manifests -`
+  auto in = ft::run_process({FLEETAUDIT_CLI, "scan", "--manifests", "-", "--no-db", "--format", "json", "--fail-on", "none"},
+                            {"FLEETAUDIT_CONTENT=" FLEETAUDIT_SOURCE_DIR},
+                            "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ci}\n"
+                            "spec: {containers: [{name: c, image: nginx, securityContext: {privileged: true}}]}\n");
+  INFO(in.err);
+  REQUIRE(in.exit_code == 0);
+  json s = parse(in);
+  CHECK(s["hosts"][0]["name"] == "-");
+  CHECK((*subject_result(s, "k8s.container.not-privileged", "ci/Pod/p/c"))["result"] == "fail");
+
+  // wrong arguments: exit 1 with a message, nothing scanned
+  auto missing = fa({"scan", "--manifests", kManifests + "/nope", "--no-db"});
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.err.find("--manifests " + kManifests + "/nope: no such file or directory") != std::string::npos);
+  auto both = fa({"scan", "--manifests", kManifests + "/compliant", "--root", "/", "--no-db"});
+  CHECK(both.exit_code == 1);
+  CHECK(both.err.find("--manifests excludes --inventory and --root") != std::string::npos);
+}
+
+TEST_CASE("scan --manifests is stored per subject; a host profile on manifests is not applicable", "[cli][k8s][store]") {
+  ft::TempDir t;
+  const std::string db = (t.path() / "fa.db").string();
+  auto r = fa({"scan", "--manifests", kManifests + "/violating", "--db", db, "--fail-on", "none"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("[dev/Deployment/legacy/app]") != std::string::npos);  // the table names subjects
+  auto h = fa({"history", "--db", db, "--format", "json"});
+  REQUIRE(h.exit_code == 0);
+  json hist = parse(h);
+  REQUIRE(hist.size() == 1);
+  CHECK(hist[0]["profile"] == "k8s-pod-security");
+  CHECK(hist[0]["fail"].get<int>() > 50);
+  // the host benchmark on manifests: nothing applies, nothing fails
+  json deb = parse(fa({"scan", "--manifests", kManifests + "/violating", "--profile", "cis-debian-12", "--no-db", "--format", "json"}));
+  CHECK(deb["summary"]["fail"] == 0);
+  CHECK(deb["summary"]["error"] == 0);
+  CHECK(deb["summary"]["not_applicable"].get<int>() + deb["summary"]["manual"].get<int>() == 310);
+}
+
+TEST_CASE("kubelet checks on a node: a flag wins over the config file, and the evidence says which", "[cli][k8s]") {
+  ft::FixtureTree node("k8s-node-flags");
+  auto r = fa({"scan", "--root", node.root().string(), "--role", "k8s-node", "--profile", "cis-kubernetes-node", "--no-db", "--format",
+               "json", "--fail-on", "none"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  json j = parse(r);
+  CHECK(j["hosts"][0]["tags"] == json::array({"k8s-node"}));
+  const json* anon = result_of(j, "kubelet.config.anonymous-auth-disabled");
+  REQUIRE(anon);
+  CHECK((*anon)["result"] == "pass");  // the config file says true, the flag false
+  CHECK((*anon)["evidence"].get<std::string>().starts_with("/var/lib/kubelet/kubeadm-flags.env:1: "));
+  CHECK((*anon)["evidence"].get<std::string>().find("--anonymous-auth=false") != std::string::npos);
+  const json* port = result_of(j, "kubelet.config.read-only-port-disabled");
+  REQUIRE(port);
+  CHECK((*port)["result"] == "fail");  // the config file says 0, the flag 10255
+  CHECK((*port)["evidence"].get<std::string>().find("/etc/default/kubelet:5: ") != std::string::npos);
+  CHECK((*port)["evidence"].get<std::string>().find("--read-only-port=10255") != std::string::npos);
+  // without the role nothing of it applies
+  json plain = parse(fa({"scan", "--root", node.root().string(), "--profile", "cis-kubernetes-node", "--no-db", "--format", "json"}));
+  CHECK(plain["summary"]["not_applicable"] == 25);
+  // the passing node passes every recommendation
+  ft::FixtureTree good("k8s-node-pass");
+  json pass = parse(fa({"scan", "--root", good.root().string(), "--role", "k8s-node", "--profile", "cis-kubernetes-node", "--no-db",
+                        "--format", "json"}));
+  CHECK(pass["summary"]["pass"] == 25);
+}

@@ -7,6 +7,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -199,6 +200,14 @@ std::vector<std::string> fixture_tags(const std::string& name) {
   if (auto tags = root["tags"]) {
     for (const auto& t : tags) out.push_back(t.as<std::string>());
   }
+  return out;
+}
+
+std::vector<std::string> manifest_fixture_names() {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(fixtures_dir() / "manifests"))
+    if (e.is_directory()) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
   return out;
 }
 

@@ -40,6 +40,9 @@ namespace fleetaudit::testing {
 
 /// Names of every fixture under tests/fixtures/hosts (without .yaml), sorted.
 std::vector<std::string> fixture_names();
+/// Names of the manifest fixtures: the directories under
+/// tests/fixtures/manifests, each one manifests scan, sorted.
+std::vector<std::string> manifest_fixture_names();
 
 /// The fixture's role tags (its own `tags:` list; not inherited from bases):
 /// the scan gives them to the host as an inventory would.

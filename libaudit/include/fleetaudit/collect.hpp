@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "fleetaudit/plan.hpp"
 #include "fleetaudit/snapshot.hpp"
@@ -64,5 +65,15 @@ HostCollection collect_ssh(const Plan& plan, const InventoryHost& host, const Co
 /// for a host problem: unreadable paths become FileFact errors, and problems
 /// with the whole collection go to Snapshot::errors.
 Snapshot collect(const Plan& plan, const CollectOptions& options);
+
+/// Reads Kubernetes manifests into a snapshot of kind `manifests`
+/// (`scan --manifests`): each path is a file (read whatever its name), a
+/// directory (walked recursively for *.yaml, *.yml and *.json, sorted, hidden
+/// entries skipped), or "-" for standard input. A file that cannot be read
+/// is a FileFact error; a path that does not exist is a snapshot error. The
+/// documents are parsed when evaluated, where a malformed one is reported by
+/// file and document number. `options.host_name` names the snapshot (default:
+/// the paths); the size limits apply as for hosts.
+Snapshot collect_manifests(const std::vector<std::filesystem::path>& paths, const CollectOptions& options);
 
 }  // namespace fleetaudit

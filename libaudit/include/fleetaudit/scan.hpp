@@ -28,13 +28,17 @@ struct Target {
     local,     ///< the machine fleetaudit runs on
     root_dir,  ///< a mounted image or chroot, read under `root`
     snapshot,  ///< a stored or saved snapshot, re-evaluated without the host
-    ssh        ///< a host of an inventory, over SSH (`host`)
+    ssh,       ///< a host of an inventory, over SSH (`host`)
+    manifests  ///< Kubernetes manifests in files and directories (`manifests`): no host
   };
   Kind kind = Kind::local;
   std::string name;            ///< empty: derived by the collector
   std::filesystem::path root;  ///< for root_dir
   std::optional<Snapshot> snapshot;  ///< for snapshot
   std::optional<InventoryHost> host;  ///< for ssh
+  /// For manifests: files, directories (walked for *.yaml, *.yml, *.json)
+  /// or "-" (standard input). See collect_manifests().
+  std::vector<std::filesystem::path> manifests;
   /// Role tags (hypervisor, container-host, k8s-node, edge ...) for checks
   /// that apply by role. An inventory host's own tags are used when empty.
   std::vector<std::string> tags;

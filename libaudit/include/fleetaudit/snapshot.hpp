@@ -64,6 +64,16 @@ struct Snapshot {
   /// from the inventory, or given for a local scan. Checks can apply by role.
   std::vector<std::string> tags;
 
+  /// What the snapshot describes: a host, or Kubernetes manifests read from
+  /// files (`scan --manifests`). A manifests snapshot is no host: checks that
+  /// examine a host do not apply to it, and its `files` are keyed by the
+  /// paths the manifests were read from, as named to the collector.
+  enum class Kind { host, manifests };
+  Kind kind = Kind::host;
+  /// For a manifests snapshot: every manifest file read (keys of `files`), in
+  /// the order they were read.
+  std::vector<std::string> manifests;
+
   /// The fact for a path, or nullptr when the plan did not ask for it.
   const FileFact* file(std::string_view path) const;
   /// The matches of a glob pattern, or nullptr when the plan did not ask for it.

@@ -76,6 +76,16 @@ class Decoder {
           s.errors.push_back(str());
         } else if (tag == 'T') {
           s.tags.push_back(str());
+        } else if (tag == 'K') {
+          std::string kind = str();
+          if (kind == "manifests") {
+            s.kind = Snapshot::Kind::manifests;
+          } else if (kind != "host") {
+            pos_ = start;
+            return fail("unknown snapshot kind");
+          }
+        } else if (tag == 'M') {
+          s.manifests.push_back(str());
         } else if (tag == '\n' && kEnd.starts_with(d_.substr(start))) {
           return;  // cut inside the end marker
         } else {
@@ -216,6 +226,14 @@ std::string to_binary(const Snapshot& s) {
   for (const auto& t : s.tags) {
     out += 'T';
     put_str(out, t);
+  }
+  if (s.kind == Snapshot::Kind::manifests) {
+    out += 'K';
+    put_str(out, "manifests");
+  }
+  for (const auto& m : s.manifests) {
+    out += 'M';
+    put_str(out, m);
   }
   out += kEnd;
   return out;

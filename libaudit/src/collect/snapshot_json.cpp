@@ -161,6 +161,12 @@ std::string to_json(const Snapshot& s) {
     for (const auto& t : s.tags) w.value(t);
     w.end_array();
   }
+  if (s.kind == Snapshot::Kind::manifests) {
+    w.field("kind", "manifests");
+    w.key("manifests").begin_array();
+    for (const auto& m : s.manifests) w.value(m);
+    w.end_array();
+  }
   w.end_object();
   return out;
 }
@@ -258,6 +264,12 @@ Expected<Snapshot> snapshot_from_json(std::string_view text) {
     }
     if (j.contains("errors")) s.errors = j.at("errors").get<std::vector<std::string>>();
     if (j.contains("tags")) s.tags = j.at("tags").get<std::vector<std::string>>();
+    if (j.contains("kind")) {
+      std::string kind = j.at("kind").get<std::string>();
+      if (kind == "manifests") s.kind = Snapshot::Kind::manifests;
+      else if (kind != "host") return fail("snapshot kind '" + kind + "' is not host or manifests");
+    }
+    if (j.contains("manifests")) s.manifests = j.at("manifests").get<std::vector<std::string>>();
     return s;
   } catch (const json::exception& e) {
     return fail(std::string("snapshot JSON has the wrong shape: ") + e.what());

@@ -635,6 +635,11 @@ std::optional<std::shared_ptr<const Applicability>> parse_applies(YamlContext& c
     std::string p = with_fallbacks(f);
     if (p.empty() || p.front() != '/') ctx.error(m.get("file"), "path '" + f + "' must be absolute");
   }
+  a->any_files = list("any_file");
+  for (const auto& f : a->any_files) {
+    if (f.empty() || f.front() != '/') ctx.error(m.get("any_file"), "path '" + f + "' must be absolute");
+    if (is_glob(f)) ctx.error(m.get("any_file"), "'any_file' takes paths, not patterns");
+  }
   m.finish();
   return a;
 }
@@ -774,6 +779,7 @@ struct ContentLoader {
           add(merged->os_versions, file_applies->os_versions);
           add(merged->packages, file_applies->packages);
           for (const auto& f : file_applies->files) merged->files.push_back(f);
+          add(merged->any_files, file_applies->any_files);
           c.applies = merged;
         } else {
           c.applies = *a;

@@ -251,6 +251,7 @@ void add_to_plan(const Applicability& a, Plan& plan) {
   }
   if (!a.packages.empty()) add_package_database(plan);
   for (const auto& f : a.files) plan_path(f, kPlanStat, plan);
+  for (const auto& f : a.any_files) plan_path(f, kPlanStat, plan);
 }
 
 std::string describe(const Rule& rule, int indent) {

@@ -204,6 +204,7 @@ struct Applicability {
   std::vector<std::string> os_versions;  // VERSION_ID, any of
   std::vector<std::string> packages;     // any installed
   std::vector<std::string> files;        // all exist
+  std::vector<std::string> any_files;    // at least one exists
 };
 
 /// Names of the rule kinds, for messages and documentation.

@@ -2,6 +2,7 @@
 
 #include <yaml.h>
 
+#include <algorithm>
 #include <map>
 
 namespace fleetaudit::yaml {
@@ -52,14 +53,23 @@ class Builder {
   static Node::Data& data(Node& n) { return *n.d_; }
 };
 
-std::expected<Node, ParseError> parse(std::string_view text) {
+namespace {
+
+// Drives libyaml's event parser and builds one tree per document. Each
+// finished document goes to `on_document`; returning false stops the stream.
+// Returns the syntax error that stopped it, if any.
+template <class OnDocument>
+std::optional<ParseError> run(std::string_view text, OnDocument&& on_document, std::size_t& started) {
   ParserHandle ph;
   yaml_parser_set_input_string(&ph.p, reinterpret_cast<const unsigned char*>(text.data()), text.size());
   std::vector<Node> stack;             // open collections
   std::vector<bool> expecting_value;   // for maps: a key is waiting for its value
-  std::map<std::string, Node> anchors;
+  std::map<std::string, Node> anchors;  // anchors belong to their document
   Node root;
   bool have_root = false;
+  Mark doc_start;
+  bool between = true;  // no document open
+  started = 0;
 
   auto attach = [&](Node n) {
     if (stack.empty()) {
@@ -88,22 +98,42 @@ std::expected<Node, ParseError> parse(std::string_view text) {
       err.mark = {static_cast<int>(ph.p.problem_mark.line), static_cast<int>(ph.p.problem_mark.column)};
       err.message = ph.p.problem ? ph.p.problem : "malformed YAML";
       if (ph.p.context) err.message = std::string(ph.p.context) + ": " + err.message;
-      return std::unexpected(err);
+      // An error between documents belongs to the next one.
+      if (between) ++started;
+      return err;
     }
     ev.live = true;
     Mark mark{static_cast<int>(ev.e.start_mark.line), static_cast<int>(ev.e.start_mark.column)};
     switch (ev.e.type) {
       case YAML_STREAM_END_EVENT:
-        return have_root ? root : Builder::make(Node::Type::null, {0, 0});
-      case YAML_DOCUMENT_END_EVENT:
-        if (have_root) return root;  // only the first document counts
+        return std::nullopt;
+      case YAML_DOCUMENT_START_EVENT:
+        ++started;
+        between = false;
+        have_root = false;
+        root = Node();
+        anchors.clear();
+        doc_start = mark;
         break;
+      case YAML_DOCUMENT_END_EVENT: {
+        Document d;
+        d.number = started;
+        d.start = doc_start;
+        d.root = have_root ? root : Builder::make(Node::Type::null, doc_start);
+        have_root = false;
+        between = true;
+        if (!on_document(std::move(d))) return std::nullopt;
+        break;
+      }
       case YAML_SCALAR_EVENT: {
         std::string_view value(reinterpret_cast<const char*>(ev.e.data.scalar.value), ev.e.data.scalar.length);
         bool plain = ev.e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
         bool null = plain && (value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL");
         Node n = Builder::make(null ? Node::Type::null : Node::Type::scalar, mark);
-        if (!null) Builder::data(n).scalar.assign(value);
+        if (!null) {
+          Builder::data(n).scalar.assign(value);
+          Builder::data(n).plain = plain;
+        }
         if (ev.e.data.scalar.anchor) anchors[reinterpret_cast<const char*>(ev.e.data.scalar.anchor)] = n;
         attach(std::move(n));
         break;
@@ -129,8 +159,7 @@ std::expected<Node, ParseError> parse(std::string_view text) {
       case YAML_ALIAS_EVENT: {
         auto it = anchors.find(reinterpret_cast<const char*>(ev.e.data.alias.anchor));
         if (it == anchors.end())
-          return std::unexpected(ParseError{mark, std::string("unknown alias '") +
-                                                      reinterpret_cast<const char*>(ev.e.data.alias.anchor) + "'"});
+          return ParseError{mark, std::string("unknown alias '") + reinterpret_cast<const char*>(ev.e.data.alias.anchor) + "'"};
         attach(it->second);
         break;
       }
@@ -138,6 +167,36 @@ std::expected<Node, ParseError> parse(std::string_view text) {
         break;
     }
   }
+}
+
+}  // namespace
+
+std::expected<Node, ParseError> parse(std::string_view text) {
+  std::optional<Node> first;
+  std::size_t started = 0;
+  // Only the first document counts: the stream stops after it, so what
+  // follows is never read.
+  auto err = run(text, [&](Document d) {
+    first = std::move(d.root);
+    return false;
+  }, started);
+  if (first) return *first;
+  if (err) return std::unexpected(*err);
+  return Builder::make(Node::Type::null, {0, 0});
+}
+
+Stream parse_stream(std::string_view text) {
+  Stream out;
+  std::size_t started = 0;
+  auto err = run(text, [&](Document d) {
+    out.documents.push_back(std::move(d));
+    return true;
+  }, started);
+  if (err) {
+    out.error = std::move(*err);
+    out.error_document = std::max<std::size_t>(started, 1);
+  }
+  return out;
 }
 
 }  // namespace fleetaudit::yaml

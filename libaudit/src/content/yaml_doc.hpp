@@ -4,6 +4,7 @@
 // magnitude faster than a general-purpose DOM.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,6 +37,9 @@ class Node {
 
   /// The text of a scalar (empty otherwise).
   const std::string& Scalar() const noexcept;
+  /// A scalar written without quotes or block style: the only kind YAML
+  /// resolves to booleans and numbers.
+  bool IsPlain() const noexcept { return d_ && d_->plain; }
   Mark mark() const noexcept { return d_ ? d_->mark : Mark{}; }
   /// Entries of a sequence or pairs of a mapping.
   std::size_t size() const noexcept;
@@ -55,6 +59,7 @@ class Node {
     Type type = Type::null;
     Mark mark;
     std::string scalar;
+    bool plain = false;
     std::vector<Node> items;
     std::vector<Pair> pairs;
   };
@@ -70,5 +75,22 @@ struct ParseError {
   std::string message;
 };
 std::expected<Node, ParseError> parse(std::string_view text);
+
+/// Every document of a stream ("---" separated), for files that hold many
+/// (Kubernetes manifests, Helm output). Documents are numbered from 1 in
+/// stream order, empty ones included, so a number names the document a person
+/// counts. A syntax error stops the stream: the documents before it are kept
+/// and `error` names the document it is in.
+struct Document {
+  std::size_t number = 0;  ///< 1-based position in the stream
+  Mark start;              ///< where the document begins
+  Node root;               ///< null for an empty document
+};
+struct Stream {
+  std::vector<Document> documents;
+  std::optional<ParseError> error;
+  std::size_t error_document = 0;  ///< the document the error is in (1-based), when error
+};
+Stream parse_stream(std::string_view text);
 
 }  // namespace fleetaudit::yaml

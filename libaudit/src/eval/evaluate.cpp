@@ -294,11 +294,17 @@ class Evaluator {
         if (!lit.empty() && text.find(lit) == std::string_view::npos) continue;
         if (r.whole_file.valid() && !r.whole_file.search(text)) continue;
       }
+      // A long line is shown around what matched, so the evidence holds it.
+      auto shown = [&](std::string_view t) {
+        if (t.size() <= 160) return util::clip(t);
+        auto at = r.regex.find(t);
+        return at ? util::clip_around(t, *at) : util::clip(t);
+      };
       for (const auto& line : c_.lines(file, text, r.comment)) {
         std::string_view t = util::trim(line.text);
         bool m = r.regex.search(line.text);
-        if (r.op == Op::present && m) return Outcome::pass(util::concat({file, ":", std::to_string(line.number), ": ", util::clip(t)}));
-        if (r.op == Op::absent && m) hits.push_back(util::concat({file, ":", std::to_string(line.number), ": ", util::clip(t)}));
+        if (r.op == Op::present && m) return Outcome::pass(util::concat({file, ":", std::to_string(line.number), ": ", shown(t)}));
+        if (r.op == Op::absent && m) hits.push_back(util::concat({file, ":", std::to_string(line.number), ": ", shown(t)}));
         if (r.op == Op::every_line && !m) {
           return Outcome::fail(at(file, line.number) + ": " + util::clip(t) + " (does not match /" + r.regex.pattern() + "/)");
         }
@@ -1091,6 +1097,16 @@ Outcome applicability(HostFacts::Cache& c, const detail::Applicability& a) {
     if (ff->type == FileType::error) return Outcome::error(f + ": " + ff->error);
     if (!ff->exists()) return Outcome::na(f + " does not exist");
   }
+  if (!a.any_files.empty()) {
+    bool any = false;
+    for (const auto& f : a.any_files) {
+      const FileFact* ff = c.file(f);
+      if (!ff) return Outcome::error(f + " was not collected");
+      if (ff->type == FileType::error) return Outcome::error(f + ": " + ff->error);
+      any = any || ff->exists();
+    }
+    if (!any) return Outcome::na("none of " + util::join(a.any_files, ", ") + " exists");
+  }
   return Outcome{};  // applies
 }
 
@@ -1116,6 +1132,9 @@ void evaluate_into(const HostFacts& facts, const Check& check, std::vector<Check
     out.push_back(std::move(res));
   };
   HostFacts::Cache& cache = facts.cache();
+  const SubjectKind* kind = check.subject.empty() ? nullptr : find_subject_kind(check.subject);
+  if (cache.snap.kind == Snapshot::Kind::manifests && !(kind && kind->from_manifests))
+    return finish(ResultKind::not_applicable, "Kubernetes manifests are no host: this check examines hosts");
   if (check.applies) {
     Outcome a = applicability(cache, *check.applies);
     if (a.kind != ResultKind::pass) return finish(a.kind, std::move(a.evidence));
@@ -1125,7 +1144,6 @@ void evaluate_into(const HostFacts& facts, const Check& check, std::vector<Check
     Outcome o = Evaluator(cache).eval(*check.rule);
     return finish(o.kind, std::move(o.evidence));
   }
-  const SubjectKind* kind = find_subject_kind(check.subject);
   if (!kind) return finish(ResultKind::error, "unknown subject kind '" + check.subject + "'");
   const SubjectSet& set = cache.subjects(*kind);
   if (!set.available) return finish(ResultKind::error, set.why);

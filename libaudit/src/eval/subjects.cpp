@@ -15,6 +15,7 @@
 
 #include "content/path_vars.hpp"
 #include "eval/facts.hpp"
+#include "eval/k8s_subjects.hpp"
 #include "parse/document.hpp"
 #include "parse/text_source.hpp"
 
@@ -328,6 +329,15 @@ const std::vector<SubjectKind>& subject_kinds() {
       {"docker-image", "a Docker image (its configuration in the data root's image store)", plan_docker_image, build_docker_image},
       {"podman-container", "a podman container (its OCI runtime configuration under containers/storage)", plan_podman_container,
        build_podman_container},
+      {"k8s-container",
+       "a container, init container or ephemeral container of a Kubernetes workload (manifests): the container, its pod "
+       "template and its workload",
+       k8s::plan, k8s::build_containers, true},
+      {"k8s-workload", "a Kubernetes workload with a pod template (manifests): pod-level settings", k8s::plan,
+       k8s::build_workloads, true},
+      {"k8s-namespace",
+       "a Kubernetes namespace seen in manifests, with its labels, NetworkPolicies and Istio PeerAuthentications", k8s::plan,
+       k8s::build_namespaces, true},
   };
   return kinds;
 }

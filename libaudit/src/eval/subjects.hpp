@@ -43,6 +43,9 @@ struct SubjectKind {
   std::string_view description;  // for messages and documentation
   void (*plan)(Plan& plan);      // what to collect for it
   SubjectSet (*build)(const Snapshot& snapshot, const SnapshotIndex& index, const parse::TextSource& source);
+  /// Its subjects come from Kubernetes manifests (a manifests snapshot), not
+  /// from a host: only such kinds apply to a manifests snapshot.
+  bool from_manifests = false;
 };
 
 /// The registered kinds (order of registration).

@@ -23,11 +23,18 @@ std::vector<std::string_view> list_items(std::string_view value) {
   return out;
 }
 
+// An empty value would vanish from a message: it is shown as "".
+std::string shown(const std::string& v) { return v.empty() ? std::string("\"\"") : v; }
+
 std::string describe_one(const ValueTest::Constraint& c) {
-  auto list = [&] { return "[" + util::join(c.values, ", ") + "]"; };
+  auto list = [&] {
+    std::vector<std::string> vs;
+    for (const auto& v : c.values) vs.push_back(shown(v));
+    return "[" + util::join(vs, ", ") + "]";
+  };
   switch (c.op) {
-    case ValueTest::Op::equals: return "equals " + c.values.at(0);
-    case ValueTest::Op::not_equals: return "is not " + c.values.at(0);
+    case ValueTest::Op::equals: return "equals " + shown(c.values.at(0));
+    case ValueTest::Op::not_equals: return "is not " + shown(c.values.at(0));
     case ValueTest::Op::in: return "is one of " + list();
     case ValueTest::Op::not_in: return "is none of " + list();
     case ValueTest::Op::matches: return "matches /" + c.regex.pattern() + "/";

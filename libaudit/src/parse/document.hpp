@@ -31,7 +31,26 @@ Expected<nlohmann::json> parse_document(std::string_view text, DocFormat format)
 Expected<nlohmann::json> parse_json_document(std::string_view text);
 Expected<nlohmann::json> parse_toml_document(std::string_view text);
 
-/// A step of a path: a key, an index, or every element of a list (or every
+/// One document of a file that may hold several ("---" separated YAML).
+struct ParsedDocument {
+  std::size_t number = 0;  ///< 1-based position in the file, empty documents counted
+  int line = 0;            ///< 1-based line where it starts
+  nlohmann::json value;    ///< null for an empty document
+};
+struct DocumentStream {
+  std::vector<ParsedDocument> documents;  ///< every document read before any error
+  std::string error;                      ///< empty: the whole text was read
+  std::size_t error_document = 0;         ///< the document the error is in (1-based)
+};
+/// Every document of a text. JSON and TOML hold exactly one. With
+/// `yaml11_scalars`, plain YAML scalars are read the way Kubernetes' YAML
+/// reader (YAML 1.1) reads them: yes/no/on/off/y/n in any of their spellings
+/// become "true"/"false", and integers in hex, octal, binary or with '_'
+/// become decimal ("0x0" -> "0"), so `privileged: yes` or `runAsUser: 00`
+/// cannot slip past a check. Quoted scalars stay as written.
+DocumentStream parse_documents(std::string_view text, DocFormat format, bool yaml11_scalars = false);
+
+/// A step of a path: a key, an index, or every element of a list (every
 /// value of a mapping, in key order).
 struct DocStep {
   enum class Kind { key, index, each };

@@ -27,6 +27,16 @@ HostCollection collect_target_untagged(const Target& t, const Plan& plan, const 
     case Target::Kind::ssh:
       if (!t.host) return {Snapshot{}, "collection-error", "ssh target without a host"};
       return remote::collect_ssh_cached(scripts, *t.host, base, ssh);
+    case Target::Kind::manifests: {
+      CollectOptions opt = base;
+      opt.host_name = t.name;
+      HostCollection c{collect_manifests(t.manifests, opt), "ok", {}};
+      if (!c.snapshot.errors.empty()) {
+        c.state = c.snapshot.manifests.empty() ? "collection-error" : "partial";
+        c.detail = util::join(c.snapshot.errors, "; ");
+      }
+      return c;
+    }
     case Target::Kind::root_dir:
     case Target::Kind::local: {
       CollectOptions opt = base;
@@ -55,6 +65,11 @@ std::string target_name(const Target& t) {
   if (!t.name.empty()) return t.name;
   if (t.host) return t.host->name;
   if (t.kind == Target::Kind::root_dir) return t.root.string();
+  if (t.kind == Target::Kind::manifests) {
+    std::vector<std::string> shown;
+    for (const auto& p : t.manifests) shown.push_back(p.generic_string());
+    return util::join(shown, ", ");
+  }
   return "localhost";
 }
 

@@ -294,4 +294,18 @@ bool Regex::search(std::string_view subject) const {
   return pcre2_match(code_->code, s, subject.size(), 0, 0, md.data, nullptr) >= 0;
 }
 
+std::optional<std::size_t> Regex::find(std::string_view subject) const {
+  if (!code_) return std::nullopt;
+  code_->ensure_compiled();
+  if (!code_->code) return std::nullopt;
+  code_->maybe_jit();
+  thread_local MatchData md;
+  const auto* s = reinterpret_cast<PCRE2_SPTR>(subject.data());
+  int rc;
+  if (pcre2_code* j = code_->jit.load(std::memory_order_acquire)) rc = pcre2_jit_match(j, s, subject.size(), 0, 0, md.data, nullptr);
+  else rc = pcre2_match(code_->code, s, subject.size(), 0, 0, md.data, nullptr);
+  if (rc < 0) return std::nullopt;
+  return static_cast<std::size_t>(pcre2_get_ovector_pointer(md.data)[0]);
+}
+
 }  // namespace fleetaudit::util

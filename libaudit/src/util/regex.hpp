@@ -2,7 +2,9 @@
 // A compiled PCRE2 regular expression (JIT when available). Immutable after
 // compilation and safe to share between threads.
 
+#include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +23,8 @@ class Regex {
 
   /// True when the pattern matches anywhere in `subject`.
   bool search(std::string_view subject) const;
+  /// Where the first match starts, when there is one.
+  std::optional<std::size_t> find(std::string_view subject) const;
   const std::string& pattern() const noexcept { return pattern_; }
   /// A literal every match must contain (empty when none could be proven):
   /// a subject without it cannot match, which a substring search tells fast.

@@ -306,4 +306,11 @@ std::string clip(std::string_view s, std::size_t max) {
   return out;
 }
 
+std::string clip_around(std::string_view s, std::size_t at, std::size_t max) {
+  if (s.size() <= max || at + 40 <= max || at >= s.size()) return clip(s, max);
+  std::size_t start = at > 20 ? at - 20 : 0;
+  while (start < s.size() && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) ++start;  // whole characters only
+  return "..." + clip(s.substr(start), max);
+}
+
 }  // namespace fleetaudit::util

@@ -58,5 +58,8 @@ std::string concat(std::initializer_list<std::string_view> parts);
 
 /// Shortens a value for evidence, keeping it on one line.
 std::string clip(std::string_view s, std::size_t max = 160);
+/// clip(), but a long line whose interesting part (from offset `at`) would
+/// be cut off is shown from a little before it ("...--seccomp-default=false ...").
+std::string clip_around(std::string_view s, std::size_t at, std::size_t max = 160);
 
 }  // namespace fleetaudit::util

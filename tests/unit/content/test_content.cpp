@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -37,6 +38,8 @@ struct FixtureResults {
   // check id -> result; a check with subjects: "check id [subject]" -> result
   std::map<std::string, std::string> by_check;
   std::map<std::string, std::set<std::string>> kinds;  // check id -> every result it had on this fixture
+  // manifest fixtures: check id -> subject -> result
+  std::map<std::string, std::map<std::string, std::string>> by_subject;
 };
 
 const std::map<std::string, FixtureResults>& all_fixture_results() {
@@ -70,6 +73,33 @@ const std::map<std::string, FixtureResults>& all_fixture_results() {
   return results;
 }
 
+// Every directory under tests/fixtures/manifests is one manifests scan,
+// evaluated with the site policy next to them; results are kept per subject.
+const std::map<std::string, FixtureResults>& all_manifest_results() {
+  static std::map<std::string, FixtureResults> results = [] {
+    std::map<std::string, FixtureResults> out;
+    const ContentSet& content = shipped();
+    Selection sel = content.select_all();
+    const auto dir = ft::fixtures_dir() / "manifests";
+    auto policy = parse_policy(ft::fixture_bytes("manifests/policy.yaml"), "policy.yaml");
+    if (!policy) FAIL(policy.error().message);
+    for (const auto& name : ft::manifest_fixture_names()) {
+      Snapshot snap = collect_manifests({dir / name}, CollectOptions{});
+      HostReport rep = evaluate(snap, sel, &*policy);
+      for (const auto& r : rep.results) {
+        if (r.subject.empty()) continue;  // host checks do not apply to manifests
+        // Subjects are named from where they came: drop the fixture directory.
+        std::string subject = r.subject;
+        const std::string prefix = (dir / name).generic_string() + "/";
+        if (auto at = subject.find(prefix); at != std::string::npos) subject.erase(at, prefix.size());
+        out[name].by_subject[r.check_id][subject] = std::string(to_string(r.result));
+      }
+    }
+    return out;
+  }();
+  return results;
+}
+
 std::set<std::string> reference_ids(const std::string& tsv) {
   std::set<std::string> ids;
   std::ifstream in(ft::source_dir() / "benchmarks-cis" / "reference" / tsv);
@@ -91,7 +121,8 @@ TEST_CASE("shipped content loads without a single diagnostic", "[content]") {
 TEST_CASE("every CIS profile accounts for every recommendation of its benchmark", "[content]") {
   // Profile id, and the number of recommendations its reference list holds.
   const std::vector<std::pair<std::string, std::size_t>> profiles = {
-      {"cis-debian-12", 310}, {"cis-rhel-9", 298}, {"cis-ubuntu-22.04", 300}, {"cis-ubuntu-24.04", 312}};
+      {"cis-debian-12", 310}, {"cis-rhel-9", 298}, {"cis-ubuntu-22.04", 300}, {"cis-ubuntu-24.04", 312},
+      {"cis-kubernetes-node", 25}};
   for (const auto& [id, count] : profiles) {
     INFO(id);
     const Profile* p = shipped().find_profile(id);
@@ -148,9 +179,11 @@ TEST_CASE("cis-docker accounts for every recommendation, and checks 95 % of the 
   CHECK((automated.size() - automated_manual.size()) * 100 >= automated.size() * 95);
 }
 
-TEST_CASE("every check passes on some fixture host and fails on another", "[content][fixtures]") {
+TEST_CASE("every check passes on some fixture and fails on another", "[content][fixtures]") {
   const auto& results = all_fixture_results();
+  const auto& manifests = all_manifest_results();
   REQUIRE(!results.empty());
+  REQUIRE(!manifests.empty());
   std::vector<std::string> unproven;
   for (const auto& c : shipped().checks()) {
     // Fleet rules compare hosts: proven on fleet analyses (tests/unit/fleet), not on one host.
@@ -162,6 +195,16 @@ TEST_CASE("every check passes on some fixture host and fails on another", "[cont
       if (it->second.count("pass")) pass.push_back(fixture);
       if (it->second.count("fail")) fail.push_back(fixture);
     }
+    // Manifest checks are proven on subjects: a container that passes in one
+    // manifest fixture and one that fails in another.
+    for (const auto& [fixture, r] : manifests) {
+      auto it = r.by_subject.find(c.id);
+      if (it == r.by_subject.end()) continue;
+      for (const auto& [subject, result] : it->second) {
+        if (result == "pass") pass.push_back("manifests/" + fixture + ": " + subject);
+        if (result == "fail") fail.push_back("manifests/" + fixture + ": " + subject);
+      }
+    }
     if (pass.empty() || fail.empty())
       unproven.push_back(c.id + (pass.empty() ? " (never passes)" : "") + (fail.empty() ? " (never fails)" : ""));
   }
@@ -169,8 +212,78 @@ TEST_CASE("every check passes on some fixture host and fails on another", "[cont
   CHECK(unproven.empty());
 }
 
+TEST_CASE("the compliant manifests pass every manifest check, the violating ones fail every one", "[content][fixtures][k8s]") {
+  const auto& manifests = all_manifest_results();
+  REQUIRE(manifests.count("compliant"));
+  REQUIRE(manifests.count("violating"));
+  std::vector<std::string> not_passing, never_failing;
+  for (const auto& c : shipped().checks()) {
+    if (!c.subject.starts_with("k8s-")) continue;
+    auto ok = manifests.at("compliant").by_subject.find(c.id);
+    if (ok == manifests.at("compliant").by_subject.end() || ok->second.empty()) not_passing.push_back(c.id + " (no subject)");
+    else
+      for (const auto& [subject, result] : ok->second)
+        if (result != "pass") not_passing.push_back(c.id + " [" + subject + "] " + result);
+    auto bad = manifests.at("violating").by_subject.find(c.id);
+    bool failed = bad != manifests.at("violating").by_subject.end() &&
+                  std::any_of(bad->second.begin(), bad->second.end(), [](const auto& kv) { return kv.second == "fail"; });
+    if (!failed) never_failing.push_back(c.id);
+  }
+  INFO("not passing on the compliant manifests:\n  " << util::join(not_passing, "\n  "));
+  CHECK(not_passing.empty());
+  INFO("never failing on the violating manifests:\n  " << util::join(never_failing, "\n  "));
+  CHECK(never_failing.empty());
+}
+
+TEST_CASE("k8s-pod-security has every control of the Pod Security Standards", "[content][k8s]") {
+  const Profile* p = shipped().find_profile("k8s-pod-security");
+  REQUIRE(p != nullptr);
+  // The reference lists 12 baseline and 6 restricted controls: sections 1.x
+  // and 2.x, level 1 and 2, each a check (none manual).
+  int baseline = 0, restricted = 0;
+  std::ifstream in(ft::source_dir() / "benchmarks-cis" / "reference" / "pod-security-standards.tsv");
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("baseline\t")) ++baseline;
+    if (line.starts_with("restricted\t")) ++restricted;
+  }
+  REQUIRE(baseline == 12);
+  REQUIRE(restricted == 6);
+  int in_1 = 0, in_2 = 0;
+  for (const auto& e : p->entries) {
+    INFO(e.section);
+    if (e.section.starts_with("1.")) {
+      ++in_1;
+      CHECK(e.level == 1);
+    } else if (e.section.starts_with("2.")) {
+      ++in_2;
+      CHECK(e.level == 2);
+    } else {
+      CHECK(e.level == 3);
+    }
+    CHECK(e.manual.empty());
+  }
+  CHECK(in_1 == baseline);
+  CHECK(in_2 == restricted);
+}
+
 TEST_CASE("fixture results match their golden files", "[content][fixtures][golden]") {
   const bool update = std::getenv("FLEETAUDIT_UPDATE_GOLDEN") != nullptr;
+  for (const auto& [fixture, r] : all_manifest_results()) {
+    std::ostringstream now;
+    for (const auto& [check, subjects] : r.by_subject)
+      for (const auto& [subject, result] : subjects) now << check << " " << result << " " << subject << "\n";
+    auto path = ft::fixtures_dir() / "golden" / ("manifests-" + fixture + ".txt");
+    if (update) {
+      std::ofstream(path) << now.str();
+      continue;
+    }
+    std::ifstream in(path);
+    std::ostringstream want;
+    want << in.rdbuf();
+    INFO("manifest fixture " << fixture << " differs from " << path.string()
+                             << " (after an intended content change, regenerate with FLEETAUDIT_UPDATE_GOLDEN=1)");
+    CHECK(now.str() == want.str());
+  }
   for (const auto& [fixture, r] : all_fixture_results()) {
     std::ostringstream now;
     for (const auto& [check, result] : r.by_check) now << check << " " << result << "\n";

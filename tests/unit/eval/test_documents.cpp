@@ -1,8 +1,9 @@
-// Structured documents and the `doc` rule: JSON, YAML and TOML host files,
-// paths with [*], subjects (one result per container), roles.
+// Structured documents and the `doc` rule: JSON, YAML (streams too) and TOML
+// host files, paths with [*], subjects (one result per container), roles.
 
 #include <catch2/catch.hpp>
 
+#include "content/yaml_doc.hpp"
 #include "parse/document.hpp"
 #include "support/content_helpers.hpp"
 
@@ -72,6 +73,71 @@ TEST_CASE("documents: JSON, YAML and TOML become one tree; errors say where", "[
   CHECK(p::parse_document("a = \n", p::DocFormat::toml).error().message.starts_with("not valid TOML: 1:"));
 }
 
+TEST_CASE("YAML streams: every document, numbered as a person counts them", "[doc][parse][yaml]") {
+  auto s = yaml::parse_stream("a: 1\n---\n---\n# only a comment\n---\nb: &x [1, 2]\nc: *x\n");
+  REQUIRE_FALSE(s.error);
+  REQUIRE(s.documents.size() == 4);
+  CHECK(s.documents[0].number == 1);
+  CHECK(s.documents[0].root["a"].Scalar() == "1");
+  CHECK(s.documents[1].root.IsNull());  // empty documents count
+  CHECK(s.documents[2].root.IsNull());
+  CHECK(s.documents[3].number == 4);
+  CHECK(s.documents[3].start.line == 4);
+  CHECK(s.documents[3].root["c"].size() == 2);  // anchors work within a document
+
+  // anchors belong to their document
+  auto scoped = yaml::parse_stream("a: &x 1\n---\nb: *x\n");
+  REQUIRE(scoped.error);
+  CHECK(scoped.error_document == 2);
+  CHECK(scoped.documents.size() == 1);
+
+  // an error keeps what came before and names the document it is in
+  auto broken = yaml::parse_stream("a: 1\n---\nb: 2\n---\nc: [1\nd: 4\n");
+  REQUIRE(broken.error);
+  CHECK(broken.error_document == 3);
+  CHECK(broken.documents.size() == 2);
+  // ... and parse() still reads only the first document, whatever follows
+  auto first = yaml::parse("a: 1\n---\nc: [1\n");
+  REQUIRE(first);
+  CHECK((*first)["a"].Scalar() == "1");
+  CHECK(yaml::parse("").value().IsNull());
+  CHECK(yaml::parse_stream("").documents.empty());
+}
+
+TEST_CASE("documents: YAML 1.1 scalars read as Kubernetes reads them", "[doc][parse][yaml]") {
+  auto d = p::parse_documents(
+      "a: yes\nb: Off\nc: y\nd: '0x10'\ne: 0x10\nf: 00\ng: 0o17\nh: 1_000\ni: -012\nj: nginx:1.25\nk: \"yes\"\nl: "
+      "08\nm: 0\n"
+      "n: True\n",
+      p::DocFormat::yaml, true);
+  REQUIRE(d.error.empty());
+  REQUIRE(d.documents.size() == 1);
+  const auto& v = d.documents[0].value;
+  CHECK(v["a"] == "true");
+  CHECK(v["b"] == "false");
+  CHECK(v["c"] == "true");
+  CHECK(v["d"] == "0x10");  // quoted: a string
+  CHECK(v["e"] == "16");
+  CHECK(v["f"] == "0");
+  CHECK(v["g"] == "15");
+  CHECK(v["h"] == "1000");
+  CHECK(v["i"] == "-10");
+  CHECK(v["j"] == "nginx:1.25");
+  CHECK(v["k"] == "yes");
+  CHECK(v["l"] == "08");  // no octal number: left as written
+  CHECK(v["m"] == "0");
+  CHECK(v["n"] == "true");
+  // without the option nothing is guessed
+  auto plain = p::parse_documents("a: yes\nb: 0x10\n", p::DocFormat::yaml);
+  CHECK(plain.documents[0].value["a"] == "yes");
+  CHECK(plain.documents[0].value["b"] == "0x10");
+  // JSON holds one document; its errors name document 1
+  auto bad = p::parse_documents("{\"a\": ", p::DocFormat::json);
+  CHECK(bad.documents.empty());
+  CHECK(bad.error_document == 1);
+  CHECK(bad.error.starts_with("not valid JSON"));
+}
+
 TEST_CASE("document paths: keys, indexes, every element; bad paths are refused", "[doc][parse]") {
   auto doc = nlohmann::json::parse(R"({"spec": {"containers": [{"name": "a", "ports": [{"p": 80}]}, {"name": "b"}]}})");
   auto each = p::parse_doc_path("spec.containers[*].name");
@@ -87,6 +153,17 @@ TEST_CASE("document paths: keys, indexes, every element; bad paths are refused",
     INFO(bad);
     CHECK_FALSE(p::parse_doc_path(bad));
   }
+}
+
+TEST_CASE("document paths: [*] over a mapping gives every value, named by its key", "[doc][parse]") {
+  auto doc = nlohmann::json::parse(R"({"volume_types": {"data": "hostPath", "cfg": "configMap", "a.b": "nfs"}})");
+  auto path = p::parse_doc_path("volume_types[*]");
+  REQUIRE(path);
+  auto m = p::resolve(doc, *path);
+  REQUIRE(m.size() == 3);
+  CHECK(m[0].where == "volume_types.\"a.b\"");
+  CHECK(m[1].where == "volume_types.cfg");
+  CHECK(p::doc_text(*m[2].value) == "hostPath");
 }
 
 TEST_CASE("doc rule on a host file: values, lists, defaults, absence, missing files", "[doc][eval]") {
@@ -198,6 +275,31 @@ TEST_CASE("roles: a check for k8s-node applies only to hosts with that tag", "[d
   HostReport node = run_all(checks, b.snap);
   CHECK(node.results[0].result == ResultKind::fail);
   CHECK(node.tags == std::vector<std::string>{"edge", "k8s-node"});
+}
+
+TEST_CASE("applicability: any_file holds when one of the files exists", "[doc][applies]") {
+  const ContentSet& c = content_of(R"(checks:
+  - id: t.any.file
+    title: T
+    severity: low
+    applies: {any_file: [/etc/a.conf, /etc/b.conf]}
+    rule: {file: {path: /etc/b.conf, mode_max: "0600", missing: pass}}
+    rationale: r
+    remediation: m
+)");
+  SnapshotBuilder b;
+  b.missing("/etc/a.conf").missing("/etc/b.conf");
+  HostReport none = evaluate(b.snap, c.select_all());
+  CHECK(none.results[0].result == ResultKind::not_applicable);
+  CHECK(none.results[0].evidence == "none of /etc/a.conf, /etc/b.conf exists");
+  b.file("/etc/b.conf", "x", 0644);
+  CHECK(evaluate(b.snap, c.select_all()).results[0].result == ResultKind::fail);
+  CHECK(c.checks()[0].plan().items.count("/etc/a.conf"));
+  CHECK_FALSE(
+      load_texts({{"bad.yaml",
+                   "checks:\n  - id: t.x.y\n    title: T\n    severity: low\n    applies: {any_file: ['/etc/*.conf']}\n"
+                   "    rule: {file: {path: /etc/x}}\n    rationale: r\n    remediation: m\n"}})
+          .ok());
 }
 
 TEST_CASE("policy lists: allowed and denied patterns; an unset list leaves the check to a person", "[doc][policy]") {
