@@ -503,8 +503,17 @@ int run_checks_coverage(const std::string& content_dir, const std::vector<std::s
     })> rows;
     Row total;
     std::set<std::string> sections, with_check;
+    // Sections group by their first number; a profile whose entries all share
+    // it (NIST SP 800-190: 4.x.y) groups by the first two.
+    std::set<std::string> tops;
+    for (const auto& e : p->entries) tops.insert(e.section.substr(0, e.section.find('.')));
+    auto group_of = [&](const std::string& s) {
+      std::size_t dot = s.find('.');
+      if (tops.size() == 1 && dot != std::string::npos) dot = s.find('.', dot + 1);
+      return s.substr(0, dot);
+    };
     for (const auto& e : p->entries) {
-      std::string top = e.section.substr(0, e.section.find('.'));
+      std::string top = group_of(e.section);
       Row& r = rows[top];
       bool not_yet = !e.manual.empty() && e.manual.starts_with("Not automated yet");
       for (Row* x : {&r, &total}) {
@@ -517,7 +526,7 @@ int run_checks_coverage(const std::string& content_dir, const std::vector<std::s
       if (!e.check_id.empty()) with_check.insert(e.section);
     }
     // The reference list: ids, and which of them the benchmark calls automated.
-    std::filesystem::path ref = reference_arg.empty() ? content_base(content_dir) / "benchmarks-cis" / "reference" / (p->id + ".tsv")
+    std::filesystem::path ref = reference_arg.empty() ? content_base(content_dir) / "benchmarks-cis" / "reference" / p->reference
                                                       : std::filesystem::path(reference_arg);
     int ref_rows = 0, ref_automated = 0, ref_present = 0, ref_auto_checked = 0;
     std::vector<std::string> missing;
@@ -535,7 +544,12 @@ int run_checks_coverage(const std::string& content_dir, const std::vector<std::s
         }
         std::string id = line.substr(0, line.find('\t'));
         std::string lower = fa_to_lower(line);
-        bool manual = lower.find("\tmanual\t") != std::string::npos || lower.find("[manual]") != std::string::npos;
+        // "manual" as a column of its own or opening one ("manual (needs ...)"), or "[manual]" in the topic.
+        bool manual = lower.find("[manual]") != std::string::npos;
+        for (std::size_t at = lower.find("\tmanual"); at != std::string::npos && !manual; at = lower.find("\tmanual", at + 1)) {
+          char next = at + 7 < lower.size() ? lower[at + 7] : '\t';
+          manual = next == '\t' || next == ' ' || next == '(';
+        }
         ++ref_rows;
         if (!manual) ++ref_automated;
         if (sections.count(id)) ++ref_present;

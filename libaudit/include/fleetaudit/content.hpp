@@ -89,6 +89,9 @@ struct Profile {
   std::string title;
   std::string version;    ///< benchmark version ("1.1.0")
   std::string benchmark;  ///< key in a check's refs.cis (usually == id)
+  /// The benchmark's section list (file name under benchmarks-cis/reference/,
+  /// first column the section id); default "<id>.tsv".
+  std::string reference;
   /// Which references of a check its entries must agree with: "cis" (the
   /// default: refs.cis[benchmark] lists the entry's section), "nist-800-190"
   /// (refs.nist-800-190 lists the entry's section or, for a numbered

@@ -844,6 +844,9 @@ struct ContentLoader {
     str("title", p.title, true);
     str("version", p.version, true);
     str("benchmark", p.benchmark, false);
+    str("reference", p.reference, false);
+    if (!p.reference.empty() && (p.reference.find('/') != std::string::npos || !p.reference.ends_with(".tsv")))
+      ctx.error(m.get("reference"), "'reference' must name a .tsv file under benchmarks-cis/reference/");
     if (yaml::Node n = m.get("cites"); n.IsDefined()) {
       p.cites = ctx.string(n, "cites").value_or("cis");
       if (p.cites != "cis" && p.cites != "nist-800-190" && p.cites != "none")
@@ -852,6 +855,7 @@ struct ContentLoader {
     std::string description;
     str("description", description, false);
     if (p.benchmark.empty()) p.benchmark = p.id;
+    if (p.reference.empty()) p.reference = p.id + ".tsv";
     if (yaml::Node lv = m.require("levels"); lv.IsDefined()) {
       if (!lv.IsSequence() || lv.size() == 0) {
         ctx.error(lv, "'levels' must be a non-empty list");

@@ -266,6 +266,39 @@ TEST_CASE("k8s-pod-security has every control of the Pod Security Standards", "[
   CHECK(in_2 == restricted);
 }
 
+TEST_CASE("nist-800-190 maps every risk topic, and lists exactly the checks that cite each", "[content]") {
+  const Profile* p = shipped().find_profile("nist-800-190");
+  REQUIRE(p != nullptr);
+  std::set<std::string> topics = reference_ids("nist-sp-800-190.tsv");
+  topics.erase("section");
+  REQUIRE(topics.size() == 24);
+  std::map<std::string, std::set<std::string>> citing;
+  for (const auto& c : shipped().checks())
+    for (const auto& t : c.refs.nist_800_190) citing[t].insert(c.id);
+  std::set<std::string> seen;
+  int mapped = 0;
+  for (const auto& e : p->entries) {
+    INFO("topic " << e.section);
+    CHECK(topics.count(e.section) == 1);
+    CHECK(seen.insert(e.section).second);
+    if (!e.manual.empty()) {
+      CHECK(e.check_id.empty());
+      CHECK(citing[e.section].empty());
+      continue;
+    }
+    ++mapped;
+    std::set<std::string> listed(e.also.begin(), e.also.end());
+    listed.insert(e.check_id);
+    CHECK(listed == citing[e.section]);
+  }
+  CHECK(seen == topics);
+  for (const auto& [topic, checks] : citing) {
+    INFO("cited topic " << topic);
+    CHECK(topics.count(topic) == 1);
+  }
+  CHECK(mapped >= 22);
+}
+
 TEST_CASE("fixture results match their golden files", "[content][fixtures][golden]") {
   const bool update = std::getenv("FLEETAUDIT_UPDATE_GOLDEN") != nullptr;
   for (const auto& [fixture, r] : all_manifest_results()) {
