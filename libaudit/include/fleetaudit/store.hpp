@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,51 @@ struct ScanRecord {
   /// complete; incomplete (still running, or the scanning process died: the
   /// hosts that finished are stored); cancelled.
   std::string status;
+};
+
+/// One host of a stored scan without its results: what summary views (the
+/// exporter, the dashboard's host table) read for thousands of hosts.
+struct HostSummary {
+  std::int64_t host_id = 0;
+  std::int64_t scan_id = 0;
+  std::string name;
+  std::string state;         ///< ok, partial, collection-error ...
+  std::string state_detail;
+  std::string collector;
+  std::string collected_at;
+  std::vector<std::string> tags;  ///< role tags
+  Summary summary;                ///< counts, failures by severity, score
+  std::optional<int> risk;        ///< uptime risk (0-100) when a profile was stored
+};
+
+/// One check of a stored scan with its results counted over every host and
+/// subject.
+struct CheckSummary {
+  std::string check_id;
+  std::string section;
+  std::string title;
+  Severity severity = Severity::medium;
+  int pass = 0, fail = 0, error = 0, not_applicable = 0, manual = 0, waived = 0;
+  int hosts_failing = 0;  ///< distinct hosts with at least one failure
+};
+
+/// Failures and results counted per host and section group (the first
+/// `depth` numbers of the section: "5" or "5.2"), for heat maps.
+struct SectionCell {
+  std::int64_t host_id = 0;
+  std::string section;
+  int fail = 0;     ///< failing results
+  int counted = 0;  ///< pass + fail + error (what the score counts)
+};
+
+/// A host's score in one past scan.
+struct HostScorePoint {
+  std::int64_t scan_id = 0;
+  std::string started_at;
+  std::string state;
+  double score = 0;
+  int fail = 0;
+  std::optional<int> risk;
 };
 
 /// A handle on one store file. Movable, not copyable; one handle per thread.
@@ -57,6 +104,24 @@ class Store {
   /// snapshots: cheap for large fleets.
   Expected<std::vector<HostProfile>> profiles(std::int64_t scan_id) const;
 
+  /// The newest scan (the newest complete one when `complete_only`); none in
+  /// an empty store.
+  Expected<std::optional<ScanRecord>> latest_scan(bool complete_only = false) const;
+  /// One scan's history row.
+  Expected<ScanRecord> scan(std::int64_t scan_id) const;
+  /// The hosts of a scan in scan order, without results.
+  Expected<std::vector<HostSummary>> hosts(std::int64_t scan_id) const;
+  /// Every check of a scan with its results counted (one SQL pass).
+  Expected<std::vector<CheckSummary>> checks(std::int64_t scan_id) const;
+  /// Names of the hosts where `check_id` failed in a scan (scan order).
+  Expected<std::vector<std::string>> failing_hosts(std::int64_t scan_id, std::string_view check_id) const;
+  /// Results counted per host and section group.
+  Expected<std::vector<SectionCell>> section_matrix(std::int64_t scan_id, int depth = 1) const;
+  /// One host of a scan with its results (and profile; snapshot on request).
+  Expected<HostReport> load_host(std::int64_t scan_id, std::string_view host, Snapshot* snapshot = nullptr) const;
+  /// A host's score over past scans, newest first.
+  Expected<std::vector<HostScorePoint>> host_history(std::string_view host, int limit = 100) const;
+
   /// Schema version of the open file.
   int schema_version() const;
   /// Schema version this library writes.
@@ -65,6 +130,7 @@ class Store {
  private:
   struct Impl;
   friend struct StoreWriter;
+  friend struct StoreHostReader;
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

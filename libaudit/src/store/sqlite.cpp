@@ -50,6 +50,8 @@ std::string Statement::text(int col) const {
   return p ? std::string(p, static_cast<std::size_t>(n)) : std::string();
 }
 
+bool Statement::is_null(int col) const { return sqlite3_column_type(stmt_.get(), col) == SQLITE_NULL; }
+
 Expected<void> exec(sqlite3* db, std::string_view sql, std::string_view what) {
   char* err = nullptr;
   std::string s(sql);

@@ -43,6 +43,7 @@ class Statement {
   std::int64_t int64(int col) const;
   double real(int col) const;
   std::string text(int col) const;
+  bool is_null(int col) const;
 
  private:
   std::unique_ptr<sqlite3_stmt, StmtFinalizer> stmt_;

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <algorithm>
+#include <map>
 #include <set>
 #include <vector>
 
@@ -500,42 +501,58 @@ Expected<std::vector<ScanRecord>> Store::history(int limit) const {
   return out;
 }
 
-Expected<ScanReport> Store::load(std::int64_t scan_id, bool with_snapshots) const {
-  sqlite3* db = impl_->db.get();
-  sql::Statement st(db, std::string("SELECT ") + kScanColumns + " FROM scans WHERE id = ?");
-  if (!st.ok()) return fail(impl_->err("cannot read scan"));
-  st.bind(1, scan_id);
-  if (st.step() != SQLITE_ROW) return fail(impl_->path + ": no scan with id " + std::to_string(scan_id));
-  ScanRecord rec = record_from(st);
-  ScanReport rep;
-  rep.scan = rec.info;
-  rep.summary = rec.summary;
-  sql::Statement hosts(db,
-                       "SELECT id, name, state, state_detail, pass, fail, error, not_applicable, manual, fail_info, fail_low,"
-                       " fail_medium, fail_high, fail_critical, score, collector, collected_at, waived, tags FROM hosts"
-                       " WHERE scan_id = ? ORDER BY position");
-  sql::Statement res(db,
-                     "SELECT c.check_id, c.section, c.title, c.severity, r.result, r.evidence, r.subject, r.idx FROM results r"
-                     " JOIN scan_checks c ON c.scan_id = ? AND c.idx = r.idx WHERE r.host_id = ? ORDER BY r.idx, r.subject");
-  sql::Statement snap(db, "SELECT encoding, data FROM snapshots WHERE host_id = ?");
-  sql::Statement prof(db, "SELECT data FROM host_profiles WHERE host_id = ?");
-  if (!prof.ok()) return fail(impl_->err("cannot read host profiles"));
-  if (!hosts.ok() || !res.ok() || !snap.ok()) return fail(impl_->err("cannot read hosts"));
-  hosts.bind(1, scan_id);
-  while (hosts.step() == SQLITE_ROW) {
-    HostReport h;
-    std::int64_t host_id = hosts.int64(0);
-    h.host = hosts.text(1);
-    h.state = hosts.text(2);
-    h.state_detail = hosts.text(3);
-    h.summary = summary_from(hosts, 4);
-    for (int k = 0; k < 5; ++k) h.summary.fail_by_severity[k] = static_cast<int>(hosts.int64(9 + k));
-    h.summary.score = hosts.real(14);
-    h.collector = hosts.text(15);
-    h.collected_at = hosts.text(16);
-    h.summary.waived = static_cast<int>(hosts.int64(17));
-    if (std::string t = hosts.text(18); !t.empty())
-      for (auto part : util::split(t, ',')) h.tags.emplace_back(part);
+namespace {
+constexpr const char* kHostColumns =
+    "h.id, h.name, h.state, h.state_detail, h.pass, h.fail, h.error, h.not_applicable, h.manual, h.fail_info, h.fail_low,"
+    " h.fail_medium, h.fail_high, h.fail_critical, h.score, h.collector, h.collected_at, h.waived, h.tags, h.scan_id,"
+    " (SELECT p.risk FROM host_profiles p WHERE p.host_id = h.id)";
+
+HostSummary host_summary_from(const sql::Statement& hosts) {
+  HostSummary h;
+  h.host_id = hosts.int64(0);
+  h.name = hosts.text(1);
+  h.state = hosts.text(2);
+  h.state_detail = hosts.text(3);
+  h.summary = summary_from(hosts, 4);
+  for (int k = 0; k < 5; ++k) h.summary.fail_by_severity[k] = static_cast<int>(hosts.int64(9 + k));
+  h.summary.score = hosts.real(14);
+  h.collector = hosts.text(15);
+  h.collected_at = hosts.text(16);
+  h.summary.waived = static_cast<int>(hosts.int64(17));
+  if (std::string t = hosts.text(18); !t.empty())
+    for (auto part : util::split(t, ',')) h.tags.emplace_back(part);
+  h.scan_id = hosts.int64(19);
+  if (!hosts.is_null(20)) h.risk = static_cast<int>(hosts.int64(20));
+  return h;
+}
+
+HostReport host_report_from(HostSummary&& s) {
+  HostReport h;
+  h.host = std::move(s.name);
+  h.state = std::move(s.state);
+  h.state_detail = std::move(s.state_detail);
+  h.collector = std::move(s.collector);
+  h.collected_at = std::move(s.collected_at);
+  h.tags = std::move(s.tags);
+  h.summary = s.summary;
+  return h;
+}
+}  // namespace
+
+// Results, profile and (on request) snapshot of one host.
+struct StoreHostReader {
+  const Store::Impl& impl;
+  sql::Statement res, snap, prof;
+  explicit StoreHostReader(const Store::Impl& i)
+      : impl(i),
+        res(i.db.get(),
+            "SELECT c.check_id, c.section, c.title, c.severity, r.result, r.evidence, r.subject, r.idx FROM results r"
+            " JOIN scan_checks c ON c.scan_id = ? AND c.idx = r.idx WHERE r.host_id = ? ORDER BY r.idx, r.subject"),
+        snap(i.db.get(), "SELECT encoding, data FROM snapshots WHERE host_id = ?"),
+        prof(i.db.get(), "SELECT data FROM host_profiles WHERE host_id = ?") {}
+  bool ok() const { return res.ok() && snap.ok() && prof.ok(); }
+
+  Expected<void> read(std::int64_t scan_id, std::int64_t host_id, HostReport& h, Snapshot* snapshot) {
     res.reset();
     res.bind(1, scan_id).bind(2, host_id);
     while (res.step() == SQLITE_ROW) {
@@ -556,7 +573,7 @@ Expected<ScanReport> Store::load(std::int64_t scan_id, bool with_snapshots) cons
       auto p = host_profile_from_json(prof.text(0));
       if (p) h.profile = std::move(*p);
     }
-    if (with_snapshots) {
+    if (snapshot) {
       snap.reset();
       snap.bind(1, host_id);
       Snapshot s;
@@ -564,18 +581,193 @@ Expected<ScanReport> Store::load(std::int64_t scan_id, bool with_snapshots) cons
         std::string data = snap.text(1);
         if (snap.text(0) == "zstd") {
           auto raw = decompress(data);
-          if (!raw) return fail(impl_->path + ": snapshot of " + h.host + " in scan " + std::to_string(scan_id) + ": " + raw.error().message);
+          if (!raw) return fail(impl.path + ": snapshot of " + h.host + " in scan " + std::to_string(scan_id) + ": " + raw.error().message);
           data = std::move(*raw);
         }
         auto parsed = snapshot_from_json(data);
-        if (!parsed) return fail(impl_->path + ": snapshot of " + h.host + " in scan " + std::to_string(scan_id) + ": " + parsed.error().message);
+        if (!parsed)
+          return fail(impl.path + ": snapshot of " + h.host + " in scan " + std::to_string(scan_id) + ": " + parsed.error().message);
         s = std::move(*parsed);
       }
-      rep.snapshots.push_back(std::move(s));
+      *snapshot = std::move(s);
     }
+    return {};
+  }
+};
+
+Expected<ScanReport> Store::load(std::int64_t scan_id, bool with_snapshots) const {
+  auto rec = scan(scan_id);
+  if (!rec) return std::unexpected(rec.error());
+  ScanReport rep;
+  rep.scan = rec->info;
+  rep.summary = rec->summary;
+  sqlite3* db = impl_->db.get();
+  sql::Statement hosts(db, std::string("SELECT ") + kHostColumns + " FROM hosts h WHERE h.scan_id = ? ORDER BY h.position");
+  StoreHostReader reader(*impl_);
+  if (!hosts.ok() || !reader.ok()) return fail(impl_->err("cannot read hosts"));
+  hosts.bind(1, scan_id);
+  while (hosts.step() == SQLITE_ROW) {
+    HostSummary s = host_summary_from(hosts);
+    std::int64_t host_id = s.host_id;
+    HostReport h = host_report_from(std::move(s));
+    Snapshot snap;
+    if (auto r = reader.read(scan_id, host_id, h, with_snapshots ? &snap : nullptr); !r) return std::unexpected(r.error());
+    if (with_snapshots) rep.snapshots.push_back(std::move(snap));
     rep.hosts.push_back(std::move(h));
   }
   return rep;
+}
+
+Expected<std::optional<ScanRecord>> Store::latest_scan(bool complete_only) const {
+  sql::Statement st(impl_->db.get(), std::string("SELECT ") + kScanColumns + " FROM scans" +
+                                         (complete_only ? " WHERE status = 'complete'" : "") + " ORDER BY id DESC LIMIT 1");
+  if (!st.ok()) return fail(impl_->err("cannot read scans"));
+  int rc = st.step();
+  if (rc == SQLITE_ROW) return std::optional<ScanRecord>(record_from(st));
+  if (rc != SQLITE_DONE) return fail(impl_->err("cannot read scans"));
+  return std::optional<ScanRecord>();
+}
+
+Expected<ScanRecord> Store::scan(std::int64_t scan_id) const {
+  sql::Statement st(impl_->db.get(), std::string("SELECT ") + kScanColumns + " FROM scans WHERE id = ?");
+  if (!st.ok()) return fail(impl_->err("cannot read scan"));
+  st.bind(1, scan_id);
+  if (st.step() != SQLITE_ROW) return fail(impl_->path + ": no scan with id " + std::to_string(scan_id));
+  return record_from(st);
+}
+
+Expected<std::vector<HostSummary>> Store::hosts(std::int64_t scan_id) const {
+  sql::Statement st(impl_->db.get(), std::string("SELECT ") + kHostColumns + " FROM hosts h WHERE h.scan_id = ? ORDER BY h.position");
+  if (!st.ok()) return fail(impl_->err("cannot read hosts"));
+  st.bind(1, scan_id);
+  std::vector<HostSummary> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back(host_summary_from(st));
+  if (rc != SQLITE_DONE) return fail(impl_->err("cannot read hosts"));
+  return out;
+}
+
+Expected<std::vector<CheckSummary>> Store::checks(std::int64_t scan_id) const {
+  sql::Statement st(impl_->db.get(),
+                    "SELECT c.check_id, c.section, c.title, c.severity,"
+                    " coalesce(sum(r.result = 0), 0), coalesce(sum(r.result = 1), 0), coalesce(sum(r.result = 2), 0),"
+                    " coalesce(sum(r.result = 3), 0), coalesce(sum(r.result = 4), 0), coalesce(sum(r.result = 5), 0),"
+                    " count(DISTINCT CASE WHEN r.result = 1 THEN r.host_id END)"
+                    " FROM scan_checks c LEFT JOIN hosts h ON h.scan_id = c.scan_id"
+                    " LEFT JOIN results r ON r.host_id = h.id AND r.idx = c.idx"
+                    " WHERE c.scan_id = ? GROUP BY c.idx ORDER BY c.idx");
+  if (!st.ok()) return fail(impl_->err("cannot count results per check"));
+  st.bind(1, scan_id);
+  std::vector<CheckSummary> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    CheckSummary c;
+    c.check_id = st.text(0);
+    c.section = st.text(1);
+    c.title = st.text(2);
+    c.severity = static_cast<Severity>(std::clamp<std::int64_t>(st.int64(3), 0, 4));
+    c.pass = static_cast<int>(st.int64(4));
+    c.fail = static_cast<int>(st.int64(5));
+    c.error = static_cast<int>(st.int64(6));
+    c.not_applicable = static_cast<int>(st.int64(7));
+    c.manual = static_cast<int>(st.int64(8));
+    c.waived = static_cast<int>(st.int64(9));
+    c.hosts_failing = static_cast<int>(st.int64(10));
+    out.push_back(std::move(c));
+  }
+  if (rc != SQLITE_DONE) return fail(impl_->err("cannot count results per check"));
+  return out;
+}
+
+Expected<std::vector<std::string>> Store::failing_hosts(std::int64_t scan_id, std::string_view check_id) const {
+  sql::Statement st(impl_->db.get(),
+                    "SELECT h.name FROM hosts h WHERE h.scan_id = ?1 AND EXISTS (SELECT 1 FROM results r JOIN scan_checks c"
+                    " ON c.scan_id = ?1 AND c.idx = r.idx WHERE r.host_id = h.id AND r.result = 1 AND c.check_id = ?2)"
+                    " ORDER BY h.position");
+  if (!st.ok()) return fail(impl_->err("cannot read failing hosts"));
+  st.bind(1, scan_id).bind(2, check_id);
+  std::vector<std::string> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back(st.text(0));
+  if (rc != SQLITE_DONE) return fail(impl_->err("cannot read failing hosts"));
+  return out;
+}
+
+Expected<std::vector<SectionCell>> Store::section_matrix(std::int64_t scan_id, int depth) const {
+  // The group of each entry computed once per check, not per result.
+  sqlite3* db = impl_->db.get();
+  sql::Statement checks(db, "SELECT idx, section FROM scan_checks WHERE scan_id = ? ORDER BY idx");
+  sql::Statement counts(db,
+                        "SELECT r.host_id, r.idx, sum(r.result = 1), sum(r.result IN (0, 1, 2)) FROM results r"
+                        " JOIN hosts h ON h.id = r.host_id WHERE h.scan_id = ? GROUP BY r.host_id, r.idx ORDER BY h.position, r.idx");
+  if (!checks.ok() || !counts.ok()) return fail(impl_->err("cannot count results per section"));
+  checks.bind(1, scan_id);
+  std::vector<std::string> group;
+  while (checks.step() == SQLITE_ROW) {
+    auto idx = static_cast<std::size_t>(checks.int64(0));
+    std::string sec = checks.text(1);
+    std::size_t cut = 0;
+    for (int d = 0; d < std::max(depth, 1) && cut != std::string::npos; ++d) cut = sec.find('.', cut ? cut + 1 : 0);
+    if (group.size() <= idx) group.resize(idx + 1);
+    group[idx] = sec.substr(0, cut);
+  }
+  counts.bind(1, scan_id);
+  std::vector<SectionCell> out;
+  std::map<std::string, std::size_t> at;  // section -> index in out, for the current host
+  std::int64_t current = -1;
+  int rc;
+  while ((rc = counts.step()) == SQLITE_ROW) {
+    std::int64_t host = counts.int64(0);
+    auto idx = static_cast<std::size_t>(counts.int64(1));
+    if (host != current) {
+      current = host;
+      at.clear();
+    }
+    const std::string& sec = idx < group.size() ? group[idx] : std::string();
+    auto [it, fresh] = at.emplace(sec, out.size());
+    if (fresh) out.push_back(SectionCell{host, sec, 0, 0});
+    out[it->second].fail += static_cast<int>(counts.int64(2));
+    out[it->second].counted += static_cast<int>(counts.int64(3));
+  }
+  if (rc != SQLITE_DONE) return fail(impl_->err("cannot count results per section"));
+  return out;
+}
+
+Expected<HostReport> Store::load_host(std::int64_t scan_id, std::string_view host, Snapshot* snapshot) const {
+  sql::Statement st(impl_->db.get(), std::string("SELECT ") + kHostColumns + " FROM hosts h WHERE h.scan_id = ? AND h.name = ?");
+  StoreHostReader reader(*impl_);
+  if (!st.ok() || !reader.ok()) return fail(impl_->err("cannot read host"));
+  st.bind(1, scan_id).bind(2, host);
+  if (st.step() != SQLITE_ROW)
+    return fail(impl_->path + ": no host '" + std::string(host) + "' in scan " + std::to_string(scan_id));
+  HostSummary s = host_summary_from(st);
+  std::int64_t host_id = s.host_id;
+  HostReport h = host_report_from(std::move(s));
+  if (auto r = reader.read(scan_id, host_id, h, snapshot); !r) return std::unexpected(r.error());
+  return h;
+}
+
+Expected<std::vector<HostScorePoint>> Store::host_history(std::string_view host, int limit) const {
+  sql::Statement st(impl_->db.get(),
+                    "SELECT h.scan_id, s.started_at, h.state, h.score, h.fail,"
+                    " (SELECT p.risk FROM host_profiles p WHERE p.host_id = h.id)"
+                    " FROM hosts h JOIN scans s ON s.id = h.scan_id WHERE h.name = ? ORDER BY h.scan_id DESC LIMIT ?");
+  if (!st.ok()) return fail(impl_->err("cannot read host history"));
+  st.bind(1, host).bind(2, limit);
+  std::vector<HostScorePoint> out;
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    HostScorePoint p;
+    p.scan_id = st.int64(0);
+    p.started_at = st.text(1);
+    p.state = st.text(2);
+    p.score = st.real(3);
+    p.fail = static_cast<int>(st.int64(4));
+    if (!st.is_null(5)) p.risk = static_cast<int>(st.int64(5));
+    out.push_back(std::move(p));
+  }
+  if (rc != SQLITE_DONE) return fail(impl_->err("cannot read host history"));
+  return out;
 }
 
 }  // namespace fleetaudit

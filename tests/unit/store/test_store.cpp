@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <set>
 #include <thread>
 
 #include "support/content_helpers.hpp"
@@ -248,4 +249,129 @@ PRAGMA user_version = 1;
   auto hist = st->history();
   REQUIRE(hist);
   CHECK((*hist)[0].summary.waived == 1);
+}
+
+TEST_CASE("store: summary queries agree with the full scan they summarize", "[store][queries]") {
+  ft::TempDir t;
+  auto st = Store::open(t.path() / "fa.db");
+  REQUIRE(st);
+  auto none = st->latest_scan();
+  REQUIRE(none);
+  CHECK(!none->has_value());
+
+  // Three hosts, results per subject on one of them, a waiver, a profile.
+  ScanReport r = sample_report("web-1", 6);
+  ScanReport b = sample_report("web-2", 6);
+  r.hosts.push_back(b.hosts[0]);
+  r.snapshots.push_back(b.snapshots[0]);
+  HostReport db = sample_report("db-1", 6).hosts[0];
+  db.tags = {"database", "edge"};
+  for (auto& c : db.results) c.result = ResultKind::fail;  // fails everything
+  db.results[1].result = ResultKind::waived;
+  CheckResult extra = db.results[2];  // a second subject of check 2
+  extra.subject = "web (0123abcd)";
+  extra.result = ResultKind::pass;
+  db.results.insert(db.results.begin() + 3, extra);
+  db.summary = summarize(db.results);
+  HostProfile prof;
+  prof.host = "db-1";
+  prof.risk = 42;
+  db.profile = prof;
+  r.hosts.push_back(db);
+  r.snapshots.push_back(b.snapshots[0]);
+  std::vector<CheckResult> all;
+  for (const auto& h : r.hosts) all.insert(all.end(), h.results.begin(), h.results.end());
+  r.summary = summarize(all);
+  auto id = st->save(r);
+  REQUIRE(id);
+  auto full = st->load(*id);
+  REQUIRE(full);
+
+  auto latest = st->latest_scan();
+  REQUIRE(latest);
+  REQUIRE(latest->has_value());
+  CHECK((*latest)->info.id == *id);
+
+  auto hosts = st->hosts(*id);
+  REQUIRE(hosts);
+  REQUIRE(hosts->size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    INFO(full->hosts[i].host);
+    CHECK((*hosts)[i].name == full->hosts[i].host);
+    CHECK((*hosts)[i].summary.fail == full->hosts[i].summary.fail);
+    CHECK((*hosts)[i].summary.waived == full->hosts[i].summary.waived);
+    CHECK((*hosts)[i].summary.score == Approx(full->hosts[i].summary.score));
+    CHECK((*hosts)[i].scan_id == *id);
+  }
+  CHECK((*hosts)[2].tags == std::vector<std::string>{"database", "edge"});
+  CHECK((*hosts)[2].risk == 42);
+  CHECK(!(*hosts)[0].risk.has_value());
+
+  auto checks = st->checks(*id);
+  REQUIRE(checks);
+  REQUIRE(checks->size() == 6);
+  // Every count equals what the full results say.
+  for (const auto& c : *checks) {
+    INFO(c.check_id);
+    int pass = 0, failn = 0, waived = 0;
+    std::set<std::string> failing;
+    for (const auto& h : full->hosts)
+      for (const auto& res : h.results) {
+        if (res.check_id != c.check_id) continue;
+        pass += res.result == ResultKind::pass;
+        waived += res.result == ResultKind::waived;
+        if (res.result == ResultKind::fail) {
+          ++failn;
+          failing.insert(h.host);
+        }
+      }
+    CHECK(c.pass == pass);
+    CHECK(c.fail == failn);
+    CHECK(c.waived == waived);
+    CHECK(c.hosts_failing == static_cast<int>(failing.size()));
+    auto names = st->failing_hosts(*id, c.check_id);
+    REQUIRE(names);
+    CHECK(std::set<std::string>(names->begin(), names->end()) == failing);
+  }
+  CHECK((*checks)[0].check_id == "a.b.c");
+  CHECK((*checks)[0].hosts_failing == 3);  // check 0 fails on all three
+  CHECK((*checks)[1].hosts_failing == 0);  // passes on web, waived on db
+  CHECK((*checks)[2].pass == 3);           // two hosts and the extra subject
+
+  auto cells = st->section_matrix(*id);
+  REQUIRE(cells);
+  // One section group ("1") per host.
+  REQUIRE(cells->size() == 3);
+  CHECK((*cells)[0].fail == full->hosts[0].summary.fail);
+  CHECK((*cells)[0].counted == full->hosts[0].summary.pass + full->hosts[0].summary.fail);
+  CHECK((*cells)[2].fail == 5);
+  CHECK((*cells)[2].counted == 6);  // 5 failures and the extra subject's pass; the waiver is not counted
+  auto fine = st->section_matrix(*id, 2);
+  REQUIRE(fine);
+  CHECK(fine->size() == 18);
+
+  auto one = st->load_host(*id, "db-1");
+  REQUIRE(one);
+  CHECK(one->results.size() == 7);
+  CHECK(one->results[3].subject == "web (0123abcd)");
+  REQUIRE(one->profile.has_value());
+  CHECK(one->profile->risk == 42);
+  auto missing = st->load_host(*id, "nope");
+  REQUIRE(!missing);
+  CHECK(missing.error().message.find("no host 'nope' in scan") != std::string::npos);
+
+  // A second scan: history of a host, newest first.
+  ScanReport again = sample_report("db-1", 6);
+  auto id2 = st->save(again);
+  REQUIRE(id2);
+  auto trend = st->host_history("db-1");
+  REQUIRE(trend);
+  REQUIRE(trend->size() == 2);
+  CHECK((*trend)[0].scan_id == *id2);
+  CHECK((*trend)[1].scan_id == *id);
+  CHECK((*trend)[1].risk == 42);
+  CHECK((*trend)[0].fail == 2);
+  CHECK((*trend)[1].fail == 5);
+  auto bad = st->scan(999);
+  REQUIRE(!bad);
 }
