@@ -4,6 +4,7 @@
 #include <fleetaudit/fleetaudit.hpp>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <malloc.h>
@@ -11,6 +12,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <chrono>
 #include <cerrno>
 #include <cstdio>
@@ -174,7 +176,19 @@ void add_output_options(CLI::App* cmd, OutputOptions& o) {
   cmd->add_flag("--problems-only", o.problems_only, "Table lists only failures, errors and manual items");
 }
 
-void print_report(const fa::ScanReport& report, const OutputOptions& o) {
+// Fleet analytics of the hosts a report has profiles for (none: empty).
+std::vector<fa::HtmlSection> fleet_sections_of(const fa::ScanReport& report, const fa::ContentSet* content) {
+  std::vector<fa::HostProfile> profiles;
+  for (const auto& h : report.hosts)
+    if (h.profile) profiles.push_back(*h.profile);
+  if (profiles.empty()) return {};
+  fa::FleetAnalysis analysis = fa::analyze_fleet(std::move(profiles));
+  std::vector<fa::CheckResult> rules;
+  if (content) rules = fa::evaluate_fleet_rules(analysis, content->select_all());
+  return fa::fleet_html_sections(analysis, rules);
+}
+
+void print_report(const fa::ScanReport& report, const OutputOptions& o, const fa::ContentSet* content = nullptr) {
   std::string text;
   if (o.format == "json") {
     text = fa::format_json(report);
@@ -185,7 +199,9 @@ void print_report(const fa::ScanReport& report, const OutputOptions& o) {
   } else if (o.format == "csv") {
     text = fa::format_csv(report);
   } else if (o.format == "html") {
-    text = fa::format_html(report);
+    fa::HtmlOptions h;
+    h.extra_sections = fleet_sections_of(report, content);
+    text = fa::format_html(report, h);
   } else {
     fa::TableOptions t;
     bool to_terminal = o.output.empty() || o.output == "-";
@@ -230,8 +246,20 @@ struct ScanArgs {
   std::string fail_on = "low";
   std::string content;
   std::string name;
+  int uptime_days = 30;
+  bool no_fleet_facts = false;
+  std::string cache_dir;
   OutputOptions out;
 };
+
+// $XDG_CACHE_HOME/fleetaudit, else ~/.cache/fleetaudit: what may be thrown away
+// (the parsed apt lists, keyed by their size and time).
+std::filesystem::path default_cache_dir() {
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::filesystem::path(x) / "fleetaudit";
+  const char* home = std::getenv("HOME");
+  if (!home || !*home) return {};
+  return std::filesystem::path(home) / ".cache" / "fleetaudit";
+}
 
 // Progress on standard error: a bar on a terminal, a line per host otherwise.
 class Progress {
@@ -327,6 +355,9 @@ int run_scan_command(const ScanArgs& a) {
   if (!a.policy.empty()) req.policy = load_policy_file(a.policy);
   if (!a.waivers.empty()) req.waivers = load_waivers_file(a.waivers, content);
   if (!a.no_db) req.store = a.db.empty() ? fa::default_store_path() : std::filesystem::path(a.db);
+  req.fleet_facts = !a.no_fleet_facts;
+  req.risk.uptime_days = a.uptime_days;
+  if (a.cache_dir != "none") req.collect.cache_dir = a.cache_dir.empty() ? default_cache_dir() : std::filesystem::path(a.cache_dir);
   // Every format but the fleet table lists each host's results.
   if (!a.inventory.empty()) req.keep_results = a.out.format != "table" || a.details || !req.store;
   std::optional<Progress> progress;
@@ -345,7 +376,7 @@ int run_scan_command(const ScanArgs& a) {
     std::string text = a.details ? fa::format_table(*report, t) + "\n" : std::string();
     write_output(text + fa::format_fleet_table(*report, t), a.out.output);
   } else {
-    print_report(*report, a.out);
+    print_report(*report, a.out, &content);
   }
   // A host that could not be scanned is a finding too: never exit 0 over it.
   std::size_t collected = 0, not_ok = 0;
@@ -444,7 +475,7 @@ int run_evaluate_command(const EvaluateArgs& a) {
   if (!a.db.empty()) req.store = a.db;
   auto report = fa::run_scan(content, req);
   if (!report) throw CliError{report.error().message};
-  print_report(*report, a.out);
+  print_report(*report, a.out, &content);
   return exit_code_for(*report, threshold);
 }
 
@@ -728,39 +759,186 @@ int run_checks_validate(const std::string& content_dir, const std::vector<std::s
 
 // --- history ------------------------------------------------------------------
 
-int run_history(const std::string& db, int limit, const std::string& format) {
+fa::Store open_store_read_only(const std::string& db) {
   std::filesystem::path path = db.empty() ? fa::default_store_path() : std::filesystem::path(db);
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw CliError{path.string() + ": no store here yet (run 'fleetaudit scan' first)"};
   auto store = fa::Store::open(path, fa::Store::Mode::read_only);
   if (!store) throw CliError{store.error().message};
-  auto rows = store->history(limit);
+  return std::move(*store);
+}
+
+std::string signed_points(double delta) {
+  if (std::abs(delta) < 0.05) return "=";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%+.1f", delta);
+  return buf;
+}
+
+// A host's trend: its score, failures and risk in each scan that had it.
+int run_host_history(const fa::Store& store, const std::string& host, int limit, const std::string& format) {
+  auto points = store.host_history(host, limit);
+  if (!points) throw CliError{points.error().message};
+  if (points->empty()) throw CliError{"no scan in the store has a host named '" + host + "'"};
+  if (format == "json") {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& p : *points) {
+      nlohmann::json o{{"scan", p.scan_id}, {"started_at", p.started_at}, {"state", p.state}, {"score", p.score}, {"fail", p.fail}};
+      if (p.risk) o["risk"] = *p.risk;
+      j.push_back(std::move(o));
+    }
+    std::cout << j.dump(1) << "\n";
+    return kExitOk;
+  }
+  std::printf("%s: %zu scan(s), newest first\n", host.c_str(), points->size());
+  std::printf("%-6s  %-20s  %-16s  %6s  %6s  %5s  %4s\n", "SCAN", "STARTED", "STATE", "SCORE", "CHANGE", "FAIL", "RISK");
+  for (std::size_t i = 0; i < points->size(); ++i) {
+    const auto& p = (*points)[i];
+    std::string change = i + 1 < points->size() ? signed_points(p.score - (*points)[i + 1].score) : "";
+    std::printf("%-6lld  %-20s  %-16s  %5.1f%%  %6s  %5d  %4s\n", static_cast<long long>(p.scan_id), p.started_at.c_str(),
+                p.state.c_str(), p.score, change.c_str(), p.fail, p.risk ? std::to_string(*p.risk).c_str() : "-");
+  }
+  return kExitOk;
+}
+
+int run_history(const std::string& db, int limit, const std::string& format, const std::string& host) {
+  fa::Store store = open_store_read_only(db);
+  if (!host.empty()) return run_host_history(store, host, limit, format);
+  // One more row than shown, so the oldest shown has a change too.
+  auto rows = store.history(limit + 1);
   if (!rows) throw CliError{rows.error().message};
+  auto change_of = [&](std::size_t i) -> std::optional<double> {
+    // Against the next older scan with the same profile: another profile's score is not comparable.
+    for (std::size_t k = i + 1; k < rows->size(); ++k)
+      if ((*rows)[k].info.profile == (*rows)[i].info.profile) return (*rows)[i].summary.score - (*rows)[k].summary.score;
+    return std::nullopt;
+  };
+  std::size_t shown = std::min(rows->size(), static_cast<std::size_t>(std::max(limit, 0)));
   if (format == "json") {
     std::cout << "[";
-    for (std::size_t i = 0; i < rows->size(); ++i) {
+    for (std::size_t i = 0; i < shown; ++i) {
       const auto& r = (*rows)[i];
-      char buf[512];
+      char buf[640];
+      auto ch = change_of(i);
       std::snprintf(buf, sizeof buf,
                     "%s\n {\"id\":%lld,\"started_at\":\"%s\",\"profile\":\"%s\",\"status\":\"%s\",\"hosts\":%d,"
-                    "\"hosts_failed\":%d,\"pass\":%d,\"fail\":%d,\"error\":%d,\"score\":%.2f,\"duration_seconds\":%.3f}",
+                    "\"hosts_failed\":%d,\"pass\":%d,\"fail\":%d,\"error\":%d,\"waived\":%d,\"score\":%.2f,\"change\":%s,"
+                    "\"duration_seconds\":%.3f}",
                     i ? "," : "", static_cast<long long>(r.info.id), r.info.started_at.c_str(), r.info.profile.c_str(),
-                    r.status.c_str(), r.hosts, r.hosts_failed, r.summary.pass, r.summary.fail, r.summary.error, r.summary.score,
-                    r.info.duration_seconds);
+                    r.status.c_str(), r.hosts, r.hosts_failed, r.summary.pass, r.summary.fail, r.summary.error, r.summary.waived,
+                    r.summary.score, ch ? std::to_string(*ch).c_str() : "null", r.info.duration_seconds);
       std::cout << buf;
     }
     std::cout << "\n]\n";
     return kExitOk;
   }
-  std::printf("%-6s  %-20s  %-16s  %-10s  %5s  %6s  %5s  %5s  %5s  %6s  %9s\n", "SCAN", "STARTED", "PROFILE", "STATUS", "HOSTS",
-              "FAILED", "PASS", "FAIL", "ERROR", "SCORE", "DURATION");
-  for (const auto& r : *rows) {
-    std::printf("%-6lld  %-20s  %-16s  %-10s  %5d  %6d  %5d  %5d  %5d  %5.1f%%  %8.3fs\n", static_cast<long long>(r.info.id),
+  std::printf("%-6s  %-20s  %-16s  %-10s  %5s  %6s  %5s  %5s  %5s  %6s  %6s  %9s\n", "SCAN", "STARTED", "PROFILE", "STATUS", "HOSTS",
+              "FAILED", "PASS", "FAIL", "ERROR", "SCORE", "CHANGE", "DURATION");
+  for (std::size_t i = 0; i < shown; ++i) {
+    const auto& r = (*rows)[i];
+    auto ch = change_of(i);
+    std::printf("%-6lld  %-20s  %-16s  %-10s  %5d  %6d  %5d  %5d  %5d  %5.1f%%  %6s  %8.3fs\n", static_cast<long long>(r.info.id),
                 r.info.started_at.c_str(), r.info.profile.empty() ? "(all checks)" : r.info.profile.c_str(), r.status.c_str(),
-                r.hosts, r.hosts_failed, r.summary.pass, r.summary.fail, r.summary.error, r.summary.score, r.info.duration_seconds);
+                r.hosts, r.hosts_failed, r.summary.pass, r.summary.fail, r.summary.error, r.summary.score,
+                ch ? signed_points(*ch).c_str() : "", r.info.duration_seconds);
   }
-  if (rows->empty()) std::printf("(no scans in %s)\n", path.c_str());
+  if (rows->empty()) std::printf("(no scans in the store)\n");
   return kExitOk;
+}
+
+// --- fleet ----------------------------------------------------------------------
+
+struct FleetArgs {
+  std::string db;
+  std::int64_t scan = 0;  // 0: the latest
+  std::string content;
+  std::string fail_on = "none";
+  OutputOptions out;
+};
+
+std::int64_t resolve_scan(const fa::Store& store, std::int64_t id, const char* what) {
+  if (id > 0) {
+    auto r = store.scan(id);
+    if (!r) throw CliError{r.error().message};
+    return id;
+  }
+  auto latest = store.latest_scan();
+  if (!latest) throw CliError{latest.error().message};
+  if (!latest->has_value()) throw CliError{std::string(what) + ": the store has no scans yet (run 'fleetaudit scan' first)"};
+  return (*latest)->info.id;
+}
+
+// Uniformity, patch level and uptime risk of a stored scan.
+int run_fleet_command(const FleetArgs& a) {
+  auto threshold = parse_threshold(a.fail_on);
+  fa::Store store = open_store_read_only(a.db);
+  std::int64_t id = resolve_scan(store, a.scan, "fleet");
+  auto profiles = store.profiles(id);
+  if (!profiles) throw CliError{profiles.error().message};
+  if (profiles->empty())
+    throw CliError{"scan " + std::to_string(id) + " has no host facts for fleet analytics (scanned without them, or every host failed)"};
+  fa::ContentSet content = load_content(a.content);
+  fa::FleetAnalysis analysis = fa::analyze_fleet(std::move(*profiles));
+  std::vector<fa::CheckResult> rules = fa::evaluate_fleet_rules(analysis, content.select_all());
+  std::string text;
+  if (a.out.format == "json") {
+    text = fa::format_fleet_analysis_json(analysis, rules);
+  } else if (a.out.format == "html") {
+    auto rec = store.scan(id);
+    if (!rec) throw CliError{rec.error().message};
+    fa::HtmlPage page;
+    page.title = "fleetaudit fleet analytics, scan " + std::to_string(id) + " (" + rec->info.started_at + ")";
+    text = fa::html_document(page, fa::fleet_html_sections(analysis, rules));
+  } else {
+    fa::TableOptions t;
+    bool to_terminal = a.out.output.empty() || a.out.output == "-";
+    t.color = a.out.color == "always" || (a.out.color == "auto" && to_terminal && stdout_is_color_terminal());
+    t.width = output_width(to_terminal);
+    text = fa::format_fleet_analysis(analysis, rules, t);
+  }
+  write_output(text, a.out.output);
+  if (threshold)
+    for (const auto& r : rules)
+      if (r.result == fa::ResultKind::fail && r.severity >= *threshold) return kExitFindings;
+  return kExitOk;
+}
+
+// --- diff -------------------------------------------------------------------------
+
+struct DiffArgs {
+  std::string db;
+  std::vector<std::int64_t> scans;  // none: the two newest; one: it against the newest
+  bool all_hosts = false;
+  std::string format = "table";
+  std::string output;
+  std::string color = "auto";
+};
+
+int run_diff_command(const DiffArgs& a) {
+  fa::Store store = open_store_read_only(a.db);
+  std::int64_t before = 0, after = 0;
+  if (a.scans.size() == 2) {
+    before = resolve_scan(store, a.scans[0], "diff");
+    after = resolve_scan(store, a.scans[1], "diff");
+  } else {
+    auto rows = store.history(2);
+    if (!rows) throw CliError{rows.error().message};
+    if (a.scans.size() == 1) {
+      before = resolve_scan(store, a.scans[0], "diff");
+      if (rows->empty()) throw CliError{"diff: the store has no scans"};
+      after = (*rows)[0].info.id;
+    } else {
+      if (rows->size() < 2) throw CliError{"diff: the store has fewer than two scans; name them: fleetaudit diff SCAN_A SCAN_B"};
+      before = (*rows)[1].info.id;
+      after = (*rows)[0].info.id;
+    }
+  }
+  auto diff = fa::diff_stored_scans(store, before, after, a.all_hosts);
+  if (!diff) throw CliError{diff.error().message};
+  bool to_terminal = a.output.empty() || a.output == "-";
+  bool color = a.color == "always" || (a.color == "auto" && to_terminal && stdout_is_color_terminal());
+  write_output(a.format == "json" ? fa::format_diff_json(*diff) : fa::format_diff_table(*diff, color), a.output);
+  return diff->new_failures > 0 ? kExitFindings : kExitOk;
 }
 
 }  // namespace
@@ -805,6 +983,13 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   scan_cmd->add_option("--content", scan.content, "Directory holding checks/ and benchmarks-cis/");
   scan_cmd->add_option("--name", scan.name, "Host name to report (default: the host's own)");
+  scan_cmd->add_option("--uptime-days", scan.uptime_days, "Uptime risk: days of uptime after which a host scores risk points")
+      ->check(CLI::Range(1, 36500))
+      ->capture_default_str();
+  scan_cmd->add_flag("--no-fleet-facts", scan.no_fleet_facts,
+                     "Collect only what the checks need: no kernel, patch level, uptime risk or stale library facts");
+  scan_cmd->add_option("--cache-dir", scan.cache_dir,
+                       "Where parsed apt lists are cached between scans (default: $XDG_CACHE_HOME/fleetaudit or ~/.cache/fleetaudit; none: no cache)");
   add_output_options(scan_cmd, scan.out);
 
   CollectArgs col;
@@ -861,12 +1046,37 @@ int main(int argc, char** argv) {
   for (auto* sub : {list_cmd, show_cmd, validate_cmd, plan_cmd, coverage_cmd}) sub->fallthrough();
   validate_cmd->add_option("files", validate_files, "Validate these files only (default: the whole content directory)");
 
-  std::string history_db, history_format = "table";
+  std::string history_db, history_format = "table", history_host;
   int history_limit = 50;
-  auto* history_cmd = app.add_subcommand("history", "List past scans in the store");
+  auto* history_cmd = app.add_subcommand("history", "Past scans with their score and its change; or one host's trend (--host)");
   history_cmd->add_option("--db", history_db, "Store file (default: " + default_db + ")");
   history_cmd->add_option("--limit", history_limit, "At most this many scans")->capture_default_str();
+  history_cmd->add_option("--host", history_host, "One host's score, failures and uptime risk over the scans that had it");
   history_cmd->add_option("--format", history_format, "table or json")->check(CLI::IsMember({"table", "json"}));
+
+  FleetArgs fleet;
+  auto* fleet_cmd = app.add_subcommand("fleet", "Uniformity, patch level and uptime risk of a stored scan (the latest by default)");
+  fleet_cmd->add_option("--db", fleet.db, "Store file (default: " + default_db + ")");
+  fleet_cmd->add_option("--scan", fleet.scan, "Scan id (see 'fleetaudit history'; default: the latest)");
+  fleet_cmd->add_option("--content", fleet.content, "Check content directory (for the fleet rules)");
+  fleet_cmd->add_option("--fail-on", fleet.fail_on, "Exit 2 when a fleet rule of this severity or worse fails (none: never)")
+      ->capture_default_str();
+  fleet_cmd->add_option("--format", fleet.out.format, "table, json or html")
+      ->check(CLI::IsMember({"table", "json", "html"}))
+      ->capture_default_str();
+  fleet_cmd->add_option("--output,-o", fleet.out.output, "Write to FILE instead of standard output");
+  fleet_cmd->add_option("--color", fleet.out.color, "auto, always, never")->check(CLI::IsMember({"auto", "always", "never"}));
+
+  DiffArgs diff;
+  auto* diff_cmd = app.add_subcommand(
+      "diff", "What changed between two stored scans: per host new failures, fixed checks, component versions");
+  diff_cmd->add_option("scans", diff.scans, "SCAN_A SCAN_B (default: the two newest; one id: it against the newest)")
+      ->expected(0, 2);
+  diff_cmd->add_option("--db", diff.db, "Store file (default: " + default_db + ")");
+  diff_cmd->add_flag("--all-hosts", diff.all_hosts, "List unchanged hosts too");
+  diff_cmd->add_option("--format", diff.format, "table or json")->check(CLI::IsMember({"table", "json"}))->capture_default_str();
+  diff_cmd->add_option("--output,-o", diff.output, "Write to FILE instead of standard output");
+  diff_cmd->add_option("--color", diff.color, "auto, always, never")->check(CLI::IsMember({"auto", "always", "never"}));
 
   try {
     app.parse(argc, argv);
@@ -898,7 +1108,9 @@ int main(int argc, char** argv) {
       std::cout << fa::to_json(sel->plan()) << "\n";
       return kExitOk;
     }
-    if (*history_cmd) return run_history(history_db, history_limit, history_format);
+    if (*history_cmd) return run_history(history_db, history_limit, history_format, history_host);
+    if (*fleet_cmd) return run_fleet_command(fleet);
+    if (*diff_cmd) return run_diff_command(diff);
   } catch (const CliError& e) {
     std::cerr << "fleetaudit: " << e.message << "\n";
     return kExitError;

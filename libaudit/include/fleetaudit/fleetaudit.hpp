@@ -4,6 +4,7 @@
 
 #include "fleetaudit/collect.hpp"
 #include "fleetaudit/content.hpp"
+#include "fleetaudit/diff.hpp"
 #include "fleetaudit/evaluate.hpp"
 #include "fleetaudit/fleet.hpp"
 #include "fleetaudit/waivers.hpp"
