@@ -238,13 +238,13 @@ define_normal_fleet() {
 	add_host db-02       normal   accounts-fail           ok  ""                               shared
 	add_host db-03       normal   permissions-pass        ok  ""                               shared
 	add_host db-04       normal   permissions-fail        ok  ""                               shared
-	add_host hv-01       normal   kernel-pass             ok  hypervisor                       shared
-	add_host hv-02       normal   kernel-fail             ok  hypervisor                       shared
-	add_host hv-03       normal   debian12-base           ok  hypervisor                       shared
-	add_host hv-04       normal   audit-pass              ok  hypervisor                       shared
-	add_host ctr-01      normal   services-pass           ok  container-host                   shared
-	add_host ctr-02      normal   services-fail           ok  container-host                   shared
-	add_host ctr-03      normal   fs-pass                 ok  container-host                   shared
+	add_host hv-01       normal   fleet-hv-current        ok  hypervisor                       shared
+	add_host hv-02       normal   fleet-hypervisor-stale  ok  hypervisor                       shared
+	add_host hv-03       normal   fleet-hv-livepatched    ok  hypervisor                       shared
+	add_host hv-04       normal   fleet-hv-current        ok  hypervisor                       shared
+	add_host ctr-01      normal   fleet-ctr-current       ok  container-host                   shared
+	add_host ctr-02      normal   fleet-ctr-stale         ok  container-host                   shared
+	add_host ctr-03      normal   fleet-ctr-current       ok  container-host                   shared
 	add_host ctr-04      normal   fs-fail                 ok  container-host                   shared
 	add_host k8s-01      normal   network-pass            ok  k8s-node,container-host          shared
 	add_host k8s-02      normal   network-fail            ok  k8s-node,container-host          shared

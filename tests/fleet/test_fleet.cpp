@@ -347,3 +347,109 @@ TEST_CASE("a stored fleet scan with a table report keeps every host's score and 
         std::to_string(j["summary"]["pass"].get<int>() + j["summary"]["fail"].get<int>() + j["summary"]["error"].get<int>() +
                        j["summary"]["not_applicable"].get<int>() + j["summary"]["manual"].get<int>()));
 }
+
+TEST_CASE("fleet analytics over SSH: uniformity, patch level and uptime risk, exactly as the hosts differ", "[fleet][analytics]") {
+  ft::TempDir t;
+  auto db = t.path() / "fa.db";
+  int code = -1;
+  json scan = scan_json({"--db", db.string(), "--limit", "hypervisors,containers", "--cache-dir", "none"}, &code);
+  REQUIRE(scan["hosts"].size() == 8);
+  for (const auto& h : scan["hosts"]) {
+    INFO(h["name"]);
+    REQUIRE(h["state"] == "ok");
+  }
+  auto r = ft::run_process({FLEETAUDIT_CLI, "fleet", "--db", db.string(), "--format", "json"},
+                           {"FLEETAUDIT_CONTENT=" FLEETAUDIT_SOURCE_DIR});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  json f = json::parse(r.out);
+  std::map<std::string, json> hosts;
+  for (const auto& h : f["hosts"]) hosts[h["host"]] = h;
+  REQUIRE(hosts.size() == 8);
+
+  // Uptime risk, each host's score and the factors behind it (README, "Uptime risk").
+  auto factors = [&](const std::string& host) {
+    std::map<std::string, int> out;
+    for (const auto& c : hosts[host]["risk"]["contributions"]) out[c["factor"]] = c["points"];
+    return out;
+  };
+  CHECK(hosts["hv-01"]["risk"]["score"] == 0);
+  CHECK(hosts["hv-04"]["risk"]["score"] == 0);
+  CHECK(hosts["ctr-01"]["risk"]["score"] == 0);
+  CHECK(hosts["ctr-03"]["risk"]["score"] == 0);
+  CHECK(hosts["hv-02"]["risk"]["score"] == 94);
+  CHECK(factors("hv-02") == std::map<std::string, int>{{"uptime", 20}, {"kernel-outdated", 20}, {"no-livepatch", 10},
+                                                       {"reboot-required", 15}, {"cpu-vulnerable", 5}, {"smt-multi-tenant", 10},
+                                                       {"stale-libraries", 7}, {"security-updates", 7}});
+  CHECK(hosts["hv-03"]["risk"]["score"] == 36);  // live patch active: no "no-livepatch" points
+  CHECK(factors("hv-03") == std::map<std::string, int>{{"uptime", 10}, {"kernel-outdated", 20}, {"security-updates", 6}});
+  CHECK(hosts["ctr-02"]["risk"]["score"] == 23);
+  CHECK(factors("ctr-02") == std::map<std::string, int>{{"uptime", 11}, {"stale-libraries", 6}, {"security-updates", 6}});
+  CHECK(hosts["hv-03"]["livepatch"]["active"] == true);
+  CHECK(hosts["hv-02"]["livepatch"]["active"] == false);
+  CHECK(hosts["hv-01"]["virtualization"]["role"] == "hypervisor");
+  CHECK(hosts["ctr-01"]["virtualization"]["role"] == "guest");
+  // Stale libraries, with the container the process runs in.
+  REQUIRE(hosts["ctr-02"]["stale"].size() == 2);
+  CHECK(hosts["ctr-02"]["stale"][0]["container"] == "9e8d7c6b5a4f");
+  CHECK(hosts["ctr-02"]["stale"][0]["command"] == "nginx");
+
+  // Patch level for the fleet.
+  CHECK(f["summary"]["hosts_with_security"] == 3);  // hv-02, hv-03, ctr-02
+  CHECK(f["summary"]["security_total"] == 4);
+  CHECK(f["summary"]["hosts_kernel_outdated"] == 2);
+  CHECK(f["summary"]["hosts_with_stale"] == 2);
+  CHECK(f["summary"]["hosts_reboot_required"] == 1);
+
+  // Uniformity per component and role group: the majority and who drifts.
+  auto uni = [&](const std::string& component, const std::string& group) -> json {
+    for (const auto& u : f["uniformity"])
+      if (u["component"] == component && u["group"] == group) return u;
+    return json();
+  };
+  json qemu = uni("qemu", "hypervisor");
+  REQUIRE(qemu.is_object());
+  CHECK(qemu["majority"] == "1:7.2+dfsg-7+deb12u7");
+  CHECK(qemu["drifting"] == json::array({"hv-03"}));
+  CHECK(qemu["score"] == Approx(75.0));
+  json libvirt = uni("libvirt", "hypervisor");
+  CHECK(libvirt["drifting"] == json::array({"hv-02"}));
+  json kernel = uni("kernel", "hypervisor");
+  CHECK(kernel["versions"]["6.1.0-25-amd64"] == json::array({"hv-02", "hv-03"}));
+  CHECK(kernel["versions"]["6.1.0-28-amd64"] == json::array({"hv-01", "hv-04"}));
+  json containerd = uni("containerd", "container-host");
+  CHECK(containerd["majority"] == "1.6.20~ds1-1+b1");
+  CHECK(containerd["drifting"] == json::array({"ctr-02"}));
+  CHECK(uni("runc", "container-host")["drifting"] == json::array({"ctr-02"}));
+
+  // Fleet rules fail with the drift named.
+  auto rule = [&](const std::string& id, const std::string& group) -> json {
+    for (const auto& x : f["fleet_rules"])
+      if (x["check"] == id && x["group"].get<std::string>().find(group) != std::string::npos) return x;
+    return json();
+  };
+  json q = rule("fleet.uniformity.hypervisor-qemu", "hypervisor");
+  REQUIRE(q.is_object());
+  CHECK(q["result"] == "fail");
+  CHECK(q["evidence"].get<std::string>().find("hv-03") != std::string::npos);
+  CHECK(rule("fleet.uniformity.runc", "container-host")["result"] == "fail");
+  CHECK(rule("fleet.uniformity.os-release", "fleet")["result"] == "pass");
+
+  // A second scan with one host fewer: diff names it, history shows the change.
+  json again = scan_json({"--db", db.string(), "--limit", "hypervisors,containers,!ctr-04", "--cache-dir", "none"});
+  REQUIRE(again["hosts"].size() == 7);
+  auto d = ft::run_process({FLEETAUDIT_CLI, "diff", "--db", db.string(), "--format", "json"});
+  INFO(d.err);
+  REQUIRE(d.exit_code == 0);  // nothing newly fails
+  json diff = json::parse(d.out);
+  CHECK(diff["totals"]["hosts_removed"] == 1);
+  CHECK(diff["totals"]["new_failures"] == 0);
+  REQUIRE(diff["hosts"].size() == 1);
+  CHECK(diff["hosts"][0]["host"] == "ctr-04");
+  auto hist = ft::run_process({FLEETAUDIT_CLI, "history", "--db", db.string(), "--host", "hv-02", "--format", "json"});
+  REQUIRE(hist.exit_code == 0);
+  json trend = json::parse(hist.out);
+  REQUIRE(trend.size() == 2);
+  CHECK(trend[0]["risk"] == 94);
+  CHECK(trend[0]["score"] == trend[1]["score"]);
+}
