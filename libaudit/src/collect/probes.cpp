@@ -18,8 +18,6 @@
 
 namespace fleetaudit::hostfs {
 
-void raw_apt_list(std::string_view text, bool security, const std::vector<std::string>& installed, std::string& raw);
-
 namespace {
 
 constexpr std::uint64_t kMapsLimit = 8ull << 20;
@@ -127,11 +125,15 @@ FileFact cpu_flags(Filesystem& fs) {
 
 // ---------------------------------------------------------------- apt
 
-std::optional<std::string> decompress_lz4(std::string_view in) {
+// Decompressors feed the text to `sink` in pieces, so a list of 50 MB is
+// never held whole: only the compressed file and one buffer are.
+using Sink = std::function<void(std::string_view)>;
+constexpr std::size_t kChunk = 256 << 10;
+
+bool decompress_lz4(std::string_view in, const Sink& sink) {
   LZ4F_dctx* ctx = nullptr;
-  if (LZ4F_isError(LZ4F_createDecompressionContext(&ctx, LZ4F_VERSION))) return std::nullopt;
-  std::string out;
-  std::string buf(1 << 20, '\0');
+  if (LZ4F_isError(LZ4F_createDecompressionContext(&ctx, LZ4F_VERSION))) return false;
+  std::string buf(kChunk, '\0');
   const char* src = in.data();
   std::size_t left = in.size();
   std::size_t hint = 1;
@@ -140,24 +142,23 @@ std::optional<std::string> decompress_lz4(std::string_view in) {
     hint = LZ4F_decompress(ctx, buf.data(), &dst_size, src, &src_size, nullptr);
     if (LZ4F_isError(hint)) {
       LZ4F_freeDecompressionContext(ctx);
-      return std::nullopt;
+      return false;
     }
-    out.append(buf.data(), dst_size);
+    if (dst_size) sink(std::string_view(buf.data(), dst_size));
     src += src_size;
     left -= src_size;
     if (src_size == 0 && dst_size == 0) break;
   }
   LZ4F_freeDecompressionContext(ctx);
-  return out;
+  return true;
 }
 
-std::optional<std::string> decompress_gz(std::string_view in) {
+bool decompress_gz(std::string_view in, const Sink& sink) {
   z_stream z{};
-  if (inflateInit2(&z, 15 + 32) != Z_OK) return std::nullopt;
+  if (inflateInit2(&z, 15 + 32) != Z_OK) return false;
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   z.avail_in = static_cast<uInt>(in.size());
-  std::string out;
-  std::string buf(1 << 20, '\0');
+  std::string buf(kChunk, '\0');
   int rc = Z_OK;
   while (rc != Z_STREAM_END) {
     z.next_out = reinterpret_cast<Bytef*>(buf.data());
@@ -165,33 +166,85 @@ std::optional<std::string> decompress_gz(std::string_view in) {
     rc = inflate(&z, Z_NO_FLUSH);
     if (rc != Z_OK && rc != Z_STREAM_END) {
       inflateEnd(&z);
-      return std::nullopt;
+      return false;
     }
-    out.append(buf.data(), buf.size() - z.avail_out);
+    if (buf.size() != z.avail_out) sink(std::string_view(buf.data(), buf.size() - z.avail_out));
     if (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0) break;  // truncated input: keep what came
   }
   inflateEnd(&z);
-  return out;
+  return true;
 }
 
-std::optional<std::string> decompress_xz(std::string_view in) {
+bool decompress_xz(std::string_view in, const Sink& sink) {
   lzma_stream s = LZMA_STREAM_INIT;
-  if (lzma_stream_decoder(&s, UINT64_MAX, 0) != LZMA_OK) return std::nullopt;
+  if (lzma_stream_decoder(&s, UINT64_MAX, 0) != LZMA_OK) return false;
   s.next_in = reinterpret_cast<const uint8_t*>(in.data());
   s.avail_in = in.size();
-  std::string out;
-  std::string buf(1 << 20, '\0');
+  std::string buf(kChunk, '\0');
   lzma_ret rc = LZMA_OK;
   while (rc == LZMA_OK) {
     s.next_out = reinterpret_cast<uint8_t*>(buf.data());
     s.avail_out = buf.size();
     rc = lzma_code(&s, LZMA_FINISH);
-    out.append(buf.data(), buf.size() - s.avail_out);
+    if (buf.size() != s.avail_out) sink(std::string_view(buf.data(), buf.size() - s.avail_out));
   }
   lzma_end(&s);
-  if (rc != LZMA_STREAM_END) return std::nullopt;
-  return out;
+  return rc == LZMA_STREAM_END;
 }
+
+// Reads an apt list line by line as pieces arrive: the versions of the
+// installed packages, as raw probe lines.
+class AptListScanner {
+ public:
+  AptListScanner(bool security, const std::vector<std::string>& installed, std::string& raw)
+      : security_(security), installed_(installed), raw_(raw) {}
+  void feed(std::string_view piece) {
+    if (!partial_.empty()) {
+      std::size_t nl = piece.find('\n');
+      if (nl == std::string_view::npos) {
+        partial_.append(piece);
+        return;
+      }
+      partial_.append(piece.substr(0, nl));
+      line(partial_);
+      partial_.clear();
+      piece.remove_prefix(nl + 1);
+    }
+    std::size_t pos = 0;
+    while (pos < piece.size()) {
+      std::size_t end = piece.find('\n', pos);
+      if (end == std::string_view::npos) {
+        partial_.assign(piece.substr(pos));
+        return;
+      }
+      line(piece.substr(pos, end - pos));
+      pos = end + 1;
+    }
+  }
+  void finish() {
+    if (!partial_.empty()) line(partial_);
+    partial_.clear();
+  }
+
+ private:
+  void line(std::string_view l) {
+    if (l.size() > 9 && l[0] == 'P' && l.starts_with("Package: ")) {
+      name_.assign(util::trim(l.substr(9)));
+      wanted_ = std::binary_search(installed_.begin(), installed_.end(), name_);
+    } else if (wanted_ && l.size() > 9 && l[0] == 'V' && l.starts_with("Version: ")) {
+      raw_.append(name_);
+      raw_ += '\t';
+      raw_.append(util::trim(l.substr(9)));
+      raw_ += security_ ? "\tS\n" : "\t-\n";
+      wanted_ = false;
+    }
+  }
+  bool security_;
+  const std::vector<std::string>& installed_;
+  std::string& raw_;
+  std::string name_, partial_;
+  bool wanted_ = false;
+};
 
 std::string file_name_of(std::string_view path) { return std::string(path.substr(path.rfind('/') + 1)); }
 
@@ -253,18 +306,17 @@ FileFact apt_candidates(Filesystem& fs, const std::filesystem::path& cache_dir) 
       raw += "#\t" + f.path + ": " + (f.content_error.empty() ? "not readable" : f.content_error) + "\n";
       continue;
     }
-    std::optional<std::string> text;
-    if (f.path.ends_with(".lz4")) text = decompress_lz4(f.content);
-    else if (f.path.ends_with(".gz")) text = decompress_gz(f.content);
-    else if (f.path.ends_with(".xz")) text = decompress_xz(f.content);
-    else text = std::move(f.content);
+    AptListScanner scan(is_security_list(file_name_of(f.path)), installed, raw);
+    auto sink = [&](std::string_view piece) { scan.feed(piece); };
+    bool ok = true;
+    if (f.path.ends_with(".lz4")) ok = decompress_lz4(f.content, sink);
+    else if (f.path.ends_with(".gz")) ok = decompress_gz(f.content, sink);
+    else if (f.path.ends_with(".xz")) ok = decompress_xz(f.content, sink);
+    else scan.feed(f.content);
+    scan.finish();
     f.content.clear();
     f.content.shrink_to_fit();
-    if (!text) {
-      raw += "#\t" + f.path + ": does not decompress\n";
-      continue;
-    }
-    raw_apt_list(*text, is_security_list(file_name_of(f.path)), installed, raw);
+    if (!ok) raw += "#\t" + f.path + ": does not decompress\n";
   }
   out.content = canonical_probe("@apt-candidates", raw);
   out.size = out.content.size();
@@ -311,28 +363,6 @@ std::string canonical_apt(std::string_view raw) {
 bool is_security_list(std::string_view n) noexcept {
   return n.find("-security_") != std::string_view::npos || n.find("_security_") != std::string_view::npos ||
          n.starts_with("security.debian.org") || n.starts_with("security.ubuntu.com");
-}
-
-void raw_apt_list(std::string_view text, bool security, const std::vector<std::string>& installed, std::string& raw) {
-  std::string_view name;
-  bool wanted = false;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    if (line.size() > 9 && line[0] == 'P' && line.starts_with("Package: ")) {
-      name = util::trim(line.substr(9));
-      wanted = std::binary_search(installed.begin(), installed.end(), name);
-    } else if (wanted && line.size() > 9 && line[0] == 'V' && line.starts_with("Version: ")) {
-      raw.append(name);
-      raw += '\t';
-      raw.append(util::trim(line.substr(9)));
-      raw += security ? "\tS\n" : "\t-\n";
-      wanted = false;
-    }
-  }
 }
 
 std::string canonical_probe(std::string_view name, std::string_view raw) {
