@@ -36,7 +36,7 @@ void install_binary(const fs::path& root, const fs::path& binary, const fs::path
 
 void add_shells(const fs::path& root) {
   copy_to(root, "/bin/busybox", "/bin/busybox");
-  for (const char* applet : {"sh", "stat", "cat", "readlink", "head", "sleep", "awk"}) {
+  for (const char* applet : {"sh", "stat", "cat", "readlink", "head", "sleep", "awk", "zcat", "xzcat"}) {
     fs::path link = root / "bin" / applet;
     if (!fs::exists(fs::symlink_status(link))) fs::create_symlink("busybox", link);
   }

@@ -132,7 +132,7 @@ TEST_CASE("the shell path collects exactly what the local collector does (busybo
   plan.merge(fleet_facts_plan());  // probes included: stale maps, cpu flags, apt candidates
   for (const char* fixture : {"ssh-pass", "pam-fail", "services-pass", "fs-pass", "accounts-fail-integrity", "kernel-pass",
                               "rhel9-base", "edge-pass",
-                              "fleet-hypervisor-stale"}) {
+                              "fleet-hypervisor-stale", "rhel9-dnf-updates"}) {
     ft::FixtureTree tree(fixture);
     ft::add_shells(tree.root());
     Snapshot want = local(tree.root(), plan);

@@ -248,6 +248,38 @@ class AptListScanner {
 
 std::string file_name_of(std::string_view path) { return std::string(path.substr(path.rfind('/') + 1)); }
 
+// Probe results kept between scans, keyed by the identity (path, size,
+// time) of every input: unchanged inputs, last scan's answer.
+std::filesystem::path cache_path(const std::filesystem::path& cache_dir, const char* prefix, const std::string& key) {
+  if (cache_dir.empty()) return {};
+  return cache_dir / (prefix + std::to_string(std::hash<std::string>{}(key)) + ".txt");
+}
+
+std::optional<std::string> cache_lookup(const std::filesystem::path& file, const std::string& key) {
+  if (file.empty()) return std::nullopt;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::string cached = ss.str();
+  if (!cached.starts_with(key)) return std::nullopt;
+  return cached.substr(key.size());
+}
+
+void cache_store(const std::filesystem::path& file, const std::string& key, const std::string& content) {
+  if (file.empty()) return;
+  std::error_code ec;
+  std::filesystem::create_directories(file.parent_path(), ec);
+  std::filesystem::path tmp = file;
+  tmp += ".tmp";
+  {
+    std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
+    o << key << content;
+    if (!o) return;
+  }
+  std::filesystem::rename(tmp, file, ec);
+}
+
 FileFact apt_candidates(Filesystem& fs, const std::filesystem::path& cache_dir) {
   FileFact out = probe_fact("@apt-candidates");
   FileFact status = fs.examine("/var/lib/dpkg/status");
@@ -276,20 +308,11 @@ FileFact apt_candidates(Filesystem& fs, const std::filesystem::path& cache_dir) 
     key += l + " " + std::to_string(f.size) + " " + std::to_string(f.mtime) + "\n";
     list_facts.push_back(std::move(f));
   }
-  std::filesystem::path cache_file;
-  if (!cache_dir.empty()) {
-    cache_file = cache_dir / ("apt-" + std::to_string(std::hash<std::string>{}(fs.root() + "\n" + key)) + ".txt");
-    std::ifstream in(cache_file, std::ios::binary);
-    if (in) {
-      std::ostringstream ss;
-      ss << in.rdbuf();
-      std::string cached = ss.str();
-      if (cached.starts_with(key)) {
-        out.content = cached.substr(key.size());
-        out.size = out.content.size();
-        return out;
-      }
-    }
+  std::filesystem::path cache_file = cache_path(cache_dir, "apt-", fs.root() + "\n" + key);
+  if (auto hit = cache_lookup(cache_file, key)) {
+    out.content = std::move(*hit);
+    out.size = out.content.size();
+    return out;
   }
   fs.read_content(status, 256ull << 20);
   parse::PackageDatabase db = parse::parse_dpkg_status(status.content);
@@ -320,21 +343,148 @@ FileFact apt_candidates(Filesystem& fs, const std::filesystem::path& cache_dir) 
   }
   out.content = canonical_probe("@apt-candidates", raw);
   out.size = out.content.size();
-  if (!cache_file.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(cache_dir, ec);
-    std::filesystem::path tmp = cache_file;
-    tmp += ".tmp";
-    {
-      std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-      o << key << out.content;
-    }
-    std::filesystem::rename(tmp, cache_file, ec);
-  }
+  cache_store(cache_file, key, out.content);
   return out;
 }
 
-std::string canonical_apt(std::string_view raw) {
+
+// ---------------------------------------------------------------- dnf
+
+// The value of ` KEY="..."` on a line, as the shell path's awk reads it.
+std::string xml_attr(std::string_view line, std::string_view key) {
+  std::string pat = " " + std::string(key) + "=\"";
+  std::size_t at = line.find(pat);
+  if (at == std::string_view::npos) return {};
+  at += pat.size();
+  std::size_t end = line.find('"', at);
+  if (end == std::string_view::npos) return {};
+  return std::string(line.substr(at, end - at));
+}
+
+std::string xml_text(std::string_view line, std::string_view tag) {
+  std::string open = "<" + std::string(tag) + ">", close = "</" + std::string(tag) + ">";
+  std::size_t at = line.find(open);
+  if (at == std::string_view::npos) return {};
+  at += open.size();
+  std::size_t end = line.find(close, at);
+  return std::string(line.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at));
+}
+
+std::string evr(const std::string& e, const std::string& v, const std::string& r) {
+  return (e.empty() || e == "0" ? std::string() : e + ":") + v + "-" + r;
+}
+
+// Lines of a repository's primary.xml (every package in the repository,
+// createrepo writes one element per line) or updateinfo.xml (advisories):
+// raw probe lines "NAME\tEVR\t-" per binary package, "NAME\tEVR\tS" per
+// package a security advisory ships.
+class RepoXmlScanner {
+ public:
+  RepoXmlScanner(bool updateinfo, std::string& raw) : updateinfo_(updateinfo), raw_(raw) {}
+  void feed(std::string_view piece) {
+    std::size_t pos = 0;
+    while (pos < piece.size()) {
+      std::size_t end = piece.find('\n', pos);
+      if (end == std::string_view::npos) {
+        partial_.append(piece.substr(pos));
+        return;
+      }
+      if (partial_.empty()) {
+        line(piece.substr(pos, end - pos));
+      } else {
+        partial_.append(piece.substr(pos, end - pos));
+        line(partial_);
+        partial_.clear();
+      }
+      pos = end + 1;
+    }
+  }
+  void finish() {
+    if (!partial_.empty()) line(partial_);
+    partial_.clear();
+  }
+
+ private:
+  void line(std::string_view l) {
+    if (updateinfo_) {
+      if (l.find("<update ") != std::string_view::npos) {
+        security_ = l.find("type=\"security\"") != std::string_view::npos;
+      } else if (security_ && l.find("<package ") != std::string_view::npos) {
+        if (xml_attr(l, "arch") == "src") return;
+        std::string n = xml_attr(l, "name");
+        if (n.empty()) return;
+        raw_ += n + "\t" + evr(xml_attr(l, "epoch"), xml_attr(l, "version"), xml_attr(l, "release")) + "\tS\n";
+      }
+      return;
+    }
+    if (l.find("<name>") != std::string_view::npos) {
+      name_ = xml_text(l, "name");
+    } else if (l.find("<arch>") != std::string_view::npos) {
+      arch_ = xml_text(l, "arch");
+    } else if (l.find("<version ") != std::string_view::npos) {
+      if (!name_.empty() && arch_ != "src")
+        raw_ += name_ + "\t" + evr(xml_attr(l, "epoch"), xml_attr(l, "ver"), xml_attr(l, "rel")) + "\t-\n";
+      name_.clear();
+    }
+  }
+  bool updateinfo_;
+  std::string& raw_;
+  std::string name_, arch_, partial_;
+  bool security_ = false;
+};
+
+FileFact dnf_candidates(Filesystem& fs, const std::filesystem::path& cache_dir) {
+  FileFact out = probe_fact("@dnf-candidates");
+  std::vector<std::string> files;
+  for (const char* pat : {"/var/cache/dnf/*/repodata/*-primary.xml", "/var/cache/dnf/*/repodata/*-primary.xml.gz",
+                          "/var/cache/dnf/*/repodata/*-primary.xml.xz", "/var/cache/dnf/*/repodata/*-updateinfo.xml",
+                          "/var/cache/dnf/*/repodata/*-updateinfo.xml.gz", "/var/cache/dnf/*/repodata/*-updateinfo.xml.xz"}) {
+    for (auto& m : fs.expand(pat)) files.push_back(std::move(m));
+  }
+  std::sort(files.begin(), files.end());
+  if (files.empty()) {
+    out.content = "#\tno dnf repository cache in /var/cache/dnf (dnf makecache has not run)\n";
+    out.size = out.content.size();
+    return out;
+  }
+  std::string key = "fleetaudit-dnf-candidates 1\n";
+  std::vector<FileFact> facts;
+  for (const auto& f : files) {
+    FileFact x = fs.examine(f);
+    key += f + " " + std::to_string(x.size) + " " + std::to_string(x.mtime) + "\n";
+    facts.push_back(std::move(x));
+  }
+  std::filesystem::path cache_file = cache_path(cache_dir, "dnf-", fs.root() + "\n" + key);
+  if (auto hit = cache_lookup(cache_file, key)) {
+    out.content = std::move(*hit);
+    out.size = out.content.size();
+    return out;
+  }
+  std::string raw;
+  for (auto& f : facts) {
+    fs.read_content(f, kListLimit);
+    if (!f.has_content) {
+      raw += "#\t" + f.path + ": " + (f.content_error.empty() ? "not readable" : f.content_error) + "\n";
+      continue;
+    }
+    RepoXmlScanner scan(f.path.find("-updateinfo.xml") != std::string::npos, raw);
+    auto sink = [&](std::string_view piece) { scan.feed(piece); };
+    bool ok = true;
+    if (f.path.ends_with(".gz")) ok = decompress_gz(f.content, sink);
+    else if (f.path.ends_with(".xz")) ok = decompress_xz(f.content, sink);
+    else scan.feed(f.content);
+    scan.finish();
+    f.content.clear();
+    f.content.shrink_to_fit();
+    if (!ok) raw += "#\t" + f.path + ": does not decompress\n";
+  }
+  out.content = canonical_probe("@dnf-candidates", raw);
+  out.size = out.content.size();
+  cache_store(cache_file, key, out.content);
+  return out;
+}
+
+std::string canonical_candidates(std::string_view raw, int (*compare)(std::string_view, std::string_view)) {
   struct Best {
     std::string best, security;
   };
@@ -349,8 +499,8 @@ std::string canonical_apt(std::string_view raw) {
     auto f = util::split(line, '\t');
     if (f.size() != 3 || f[0].empty() || f[1].empty()) continue;
     Best& b = by_name[std::string(f[0])];
-    if (b.best.empty() || compare_debian_versions(f[1], b.best) > 0) b.best = std::string(f[1]);
-    if (f[2] == "S" && (b.security.empty() || compare_debian_versions(f[1], b.security) > 0)) b.security = std::string(f[1]);
+    if (b.best.empty() || compare(f[1], b.best) > 0) b.best = std::string(f[1]);
+    if (f[2] == "S" && (b.security.empty() || compare(f[1], b.security) > 0)) b.security = std::string(f[1]);
   }
   std::string out;
   for (const auto& [name, b] : by_name) out += name + "\t" + b.best + "\t" + (b.security.empty() ? "-" : b.security) + "\n";
@@ -367,7 +517,8 @@ bool is_security_list(std::string_view n) noexcept {
 
 std::string canonical_probe(std::string_view name, std::string_view raw) {
   if (name == "@deleted-maps") return canonical_deleted_maps(raw);
-  if (name == "@apt-candidates") return canonical_apt(raw);
+  if (name == "@apt-candidates") return canonical_candidates(raw, compare_debian_versions);
+  if (name == "@dnf-candidates") return canonical_candidates(raw, compare_rpm_versions);
   if (name == "@cpu-flags") {
     std::string_view line = raw.substr(0, raw.find('\n'));
     std::size_t colon = line.find(':');
@@ -378,7 +529,7 @@ std::string canonical_probe(std::string_view name, std::string_view raw) {
 }
 
 const std::vector<std::string>& probe_names() {
-  static const std::vector<std::string> names{"@apt-candidates", "@cpu-flags", "@deleted-maps"};
+  static const std::vector<std::string> names{"@apt-candidates", "@cpu-flags", "@deleted-maps", "@dnf-candidates"};
   return names;
 }
 
@@ -386,6 +537,7 @@ FileFact run_probe(Filesystem& fs, const std::string& name, const std::filesyste
   if (name == "@deleted-maps") return deleted_maps(fs);
   if (name == "@cpu-flags") return cpu_flags(fs);
   if (name == "@apt-candidates") return apt_candidates(fs, cache_dir);
+  if (name == "@dnf-candidates") return dnf_candidates(fs, cache_dir);
   FileFact f = probe_fact(name);
   f.has_content = false;
   f.content_error = "unknown probe";

@@ -14,6 +14,12 @@
 //   @apt-candidates  for each installed package with a version in the apt
 //                    lists: "NAME\tBEST\tBEST_SECURITY" (the highest version
 //                    in any list and in a security list; '-' when none)
+//   @dnf-candidates  the same for rpm hosts from dnf's repository cache
+//                    (/var/cache/dnf/*/repodata: primary.xml for every
+//                    package's versions, updateinfo.xml for the ones a
+//                    security advisory ships), for every package named
+//                    there (the rpm database is binary: the shell path
+//                    cannot tell which are installed; the profile does)
 
 #include <filesystem>
 #include <string>
@@ -43,6 +49,8 @@ FileFact run_probe(Filesystem& fs, const std::string& name, const std::filesyste
 ///   @deleted-maps raw: "PID\tCOMM\tCGROUP\tMAPS-LINE" per maps line ending " (deleted)"
 ///   @apt-candidates raw: "NAME\tVERSION\tS|-" per installed package's version in a list
 ///     (S: a security list), and "#\tPROBLEM" lines
+///   @dnf-candidates raw: "NAME\tEVR\t-" per binary package of a primary.xml,
+///     "NAME\tEVR\tS" per package of a security advisory, "#\tPROBLEM" lines
 ///   @cpu-flags raw: the "flags" line of /proc/cpuinfo
 std::string canonical_probe(std::string_view name, std::string_view raw);
 

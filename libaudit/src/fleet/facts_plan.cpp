@@ -20,7 +20,7 @@ Plan fleet_facts_plan() {
   p.add("/sys/kernel/livepatch/*/enabled", kPlanContent);
   p.add("/sys/devices/system/cpu/vulnerabilities/*", kPlanContent);
   p.add("/boot", kPlanList);
-  for (const char* probe : {"@apt-candidates", "@cpu-flags", "@deleted-maps"}) p.add(probe, kPlanContent);
+  for (const char* probe : {"@apt-candidates", "@dnf-candidates", "@cpu-flags", "@deleted-maps"}) p.add(probe, kPlanContent);
   return p;
 }
 

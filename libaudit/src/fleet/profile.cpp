@@ -232,13 +232,14 @@ HostProfile profile_host(const Snapshot& snap, const RiskOptions& opt) {
   // --- patch level
   const std::string collected = snap.collected_at;
   auto epoch_of = [](const std::string& iso) -> std::optional<long long> { return util::parse_utc(iso); };
-  const FileFact* apt = c.file("@apt-candidates");
+  // apt lists on dpkg hosts, dnf's repository cache on rpm hosts: the same
+  // candidate lines (collect/probes.hpp).
+  const bool rpm = pk.available && pk.value.format == parse::PackageFormat::rpm;
+  const FileFact* apt = c.file(rpm ? "@dnf-candidates" : "@apt-candidates");
   if (!pk.available) {
     h.updates_note = "no package database";
-  } else if (pk.value.format == parse::PackageFormat::rpm) {
-    h.updates_note = "rpm host: pending updates need a dnf repository cache, which is not read yet";
   } else if (!apt || !apt->has_content) {
-    h.updates_note = "apt lists were not collected";
+    h.updates_note = rpm ? "the dnf repository cache was not collected" : "apt lists were not collected";
   } else {
     h.updates_known = true;
     for (auto line : util::split(apt->content, '\n')) {
@@ -285,7 +286,7 @@ HostProfile profile_host(const Snapshot& snap, const RiskOptions& opt) {
   if (h.kernel_outdated)
     add_risk(h, "kernel-outdated", 20, "running " + h.kernel_release + " while " + h.installed_kernels.front() + " is installed");
   bool kernel_pending = h.kernel_outdated || std::any_of(h.pending.begin(), h.pending.end(), [](const PendingUpdate& u) {
-                          return u.package.starts_with("linux-image-") || u.package == "kernel-core";
+                          return u.package.starts_with("linux-image-") || u.package == "kernel-core" || u.package == "kernel";
                         });
   if (kernel_pending && !h.livepatch_active) add_risk(h, "no-livepatch", 10, "a kernel update is pending and no live patch is active");
   if (h.reboot_required)

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include "collect/probes.hpp"
 #include "fleetaudit/fleetaudit.hpp"
 #include "support/fixture_tree.hpp"
@@ -123,6 +125,31 @@ TEST_CASE("profile: a plain current host carries no risk; uniformity finds the d
   CHECK(a.hosts_reboot_required == 3);
   CHECK(a.security_total == 6);
   CHECK(a.uniformity.front().group == "fleet");
+}
+
+TEST_CASE("profile: an rpm host's pending and security updates from dnf's repository cache", "[fleet][profile][rpm]") {
+  HostProfile h = profile_of("rhel9-dnf-updates");
+  INFO(h.updates_note);
+  REQUIRE(h.updates_known);
+  std::map<std::string, std::pair<std::string, bool>> pending;
+  for (const auto& u : h.pending) pending[u.package] = {u.candidate, u.security};
+  // Newer builds of installed packages; the security advisory marks openssh's,
+  // the bug-fix advisory does not count; the source package and the package
+  // that is not installed are no updates; an epoch compares as rpm does.
+  CHECK(pending == std::map<std::string, std::pair<std::string, bool>>{
+                       {"glibc", {"2.34-100.el9_4.4", false}},
+                       {"kernel", {"5.14.0-427.42.1.el9_4", false}},
+                       {"openssh", {"8.7p1-38.el9_4.4", true}},
+                       {"openssh-server", {"8.7p1-38.el9_4.4", true}}});
+  CHECK(h.pending_security == 2);
+  // A kernel update pending without a live patch counts.
+  bool no_livepatch = false;
+  for (const auto& c : h.risk_contributions) no_livepatch |= c.factor == "no-livepatch";
+  CHECK(no_livepatch);
+
+  HostProfile bare = profile_of("rhel9-base");
+  CHECK(!bare.updates_known);
+  CHECK(bare.updates_note.find("no dnf repository cache") != std::string::npos);
 }
 
 TEST_CASE("probes: the raw forms of both paths give one canonical answer", "[fleet][probes]") {

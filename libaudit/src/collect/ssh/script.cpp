@@ -190,6 +190,36 @@ fa_probe_apt() {
   fi
   printf '\n%s E 0\n' "$B"
 }
+fa_probe_dnf() {
+  printf '%s R @dnf-candidates\n' "$B"
+  fa_n=0
+  for fa_f in /var/cache/dnf/*/repodata/*-primary.xml /var/cache/dnf/*/repodata/*-primary.xml.gz /var/cache/dnf/*/repodata/*-primary.xml.xz /var/cache/dnf/*/repodata/*-updateinfo.xml /var/cache/dnf/*/repodata/*-updateinfo.xml.gz /var/cache/dnf/*/repodata/*-updateinfo.xml.xz; do
+    [ -f "$fa_f" ] || continue
+    fa_n=$((fa_n + 1))
+    case $fa_f in *-updateinfo.xml*) fa_u=1 ;; *) fa_u=0 ;; esac
+    case $fa_f in *.gz) fa_z=zcat ;; *.xz) fa_z=xzcat ;; *) fa_z=cat ;; esac
+    fa_ok=$(command -v "$fa_z") || fa_ok=
+    if [ -z "$fa_ok" ]; then
+      printf '#\t%s: %s is not available on the host\n' "$fa_f" "$fa_z"
+      continue
+    fi
+    fa_quiet "$fa_z" "$fa_f" | awk -v u="$fa_u" '
+      function attr(k,   p, i, r) { p = " " k "=\""; i = index($0, p); if (i == 0) return ""
+                                    r = substr($0, i + length(p)); i = index(r, "\""); return i ? substr(r, 1, i - 1) : "" }
+      function text(t,   i, r) { i = index($0, "<" t ">"); r = substr($0, i + length(t) + 2)
+                                 i = index(r, "</" t ">"); return i ? substr(r, 1, i - 1) : r }
+      function evr(e, v, r) { return (e == "" || e == "0" ? "" : e ":") v "-" r }
+      u == 1 && index($0, "<update ") { s = index($0, "type=\"security\"") > 0; next }
+      u == 1 && s && index($0, "<package ") { if (attr("arch") != "src" && attr("name") != "")
+                                                print attr("name") "\t" evr(attr("epoch"), attr("version"), attr("release")) "\tS"; next }
+      u == 1 { next }
+      index($0, "<name>") { n = text("name"); next }
+      index($0, "<arch>") { a = text("arch"); next }
+      index($0, "<version ") { if (n != "" && a != "src") print n "\t" evr(attr("epoch"), attr("ver"), attr("rel")) "\t-"; n = "" }'
+  done
+  [ "$fa_n" -gt 0 ] || printf '#\tno dnf repository cache in /var/cache/dnf (dnf makecache has not run)\n'
+  printf '\n%s E 0\n' "$B"
+}
 fa_one() {
   fa_meta "$1"
   if [ -f "$1" ] && [ -r "$1" ]; then fa_bulk "$1"; else fa_noread "$1"; fi
@@ -310,6 +340,7 @@ std::string make_script(const Plan& plan, const ScriptOptions& opt) {
     if (item == "@deleted-maps") s += "fa_probe_maps\n";
     else if (item == "@cpu-flags") s += "fa_probe_cpu\n";
     else if (item == "@apt-candidates") s += "fa_probe_apt\n";
+    else if (item == "@dnf-candidates") s += "fa_probe_dnf\n";
   }
   s += "printf '%s Z\\n' \"$B\"\n";
   return s;
