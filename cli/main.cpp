@@ -846,15 +846,7 @@ int run_history(const std::string& db, int limit, const std::string& format, con
   return kExitOk;
 }
 
-// --- fleet ----------------------------------------------------------------------
-
-struct FleetArgs {
-  std::string db;
-  std::int64_t scan = 0;  // 0: the latest
-  std::string content;
-  std::string fail_on = "none";
-  OutputOptions out;
-};
+// --- report -------------------------------------------------------------------
 
 std::int64_t resolve_scan(const fa::Store& store, std::int64_t id, const char* what) {
   if (id > 0) {
@@ -867,6 +859,69 @@ std::int64_t resolve_scan(const fa::Store& store, std::int64_t id, const char* w
   if (!latest->has_value()) throw CliError{std::string(what) + ": the store has no scans yet (run 'fleetaudit scan' first)"};
   return (*latest)->info.id;
 }
+
+struct ReportArgs {
+  std::string db;
+  std::int64_t scan = 0;  // 0: the latest
+  std::vector<std::string> hosts;
+  bool details = false;
+  std::string content;
+  std::string fail_on = "low";
+  OutputOptions out;
+};
+
+// A stored scan rendered again, in any format: results joined with today's
+// content for rationale, remediation and references (a check since removed
+// from the content keeps its stored title and evidence).
+int run_report_command(const ReportArgs& a) {
+  auto threshold = parse_threshold(a.fail_on);
+  fa::Store store = open_store_read_only(a.db);
+  std::int64_t id = resolve_scan(store, a.scan, "report");
+  fa::ScanReport report;
+  if (a.hosts.empty()) {
+    auto loaded = store.load(id);
+    if (!loaded) throw CliError{loaded.error().message};
+    report = std::move(*loaded);
+  } else {
+    auto rec = store.scan(id);
+    if (!rec) throw CliError{rec.error().message};
+    report.scan = rec->info;
+    for (const auto& name : a.hosts) {
+      auto h = store.load_host(id, name);
+      if (!h) throw CliError{h.error().message};
+      report.hosts.push_back(std::move(*h));
+    }
+    std::vector<fa::CheckResult> all;
+    for (const auto& h : report.hosts) all.insert(all.end(), h.results.begin(), h.results.end());
+    report.summary = fa::summarize(all);
+  }
+  fa::ContentSet content = load_content(a.content);
+  for (auto& h : report.hosts)
+    for (auto& r : h.results) r.check = content.find_check(r.check_id);
+  if (report.hosts.size() > 1 && a.out.format == "table") {
+    fa::TableOptions t;
+    bool to_terminal = a.out.output.empty() || a.out.output == "-";
+    t.color = a.out.color == "always" || (a.out.color == "auto" && to_terminal && stdout_is_color_terminal());
+    t.width = output_width(to_terminal);
+    t.show_passed = !a.out.problems_only;
+    std::string text = a.details ? fa::format_table(report, t) + "\n" : std::string();
+    write_output(text + fa::format_fleet_table(report, t), a.out.output);
+  } else {
+    print_report(report, a.out, &content);
+  }
+  return exit_code_for(report, threshold);
+}
+
+// --- fleet ----------------------------------------------------------------------
+
+struct FleetArgs {
+  std::string db;
+  std::int64_t scan = 0;  // 0: the latest
+  std::string content;
+  std::string fail_on = "none";
+  OutputOptions out;
+};
+
 
 // Uniformity, patch level and uptime risk of a stored scan.
 int run_fleet_command(const FleetArgs& a) {
@@ -1054,6 +1109,17 @@ int main(int argc, char** argv) {
   history_cmd->add_option("--host", history_host, "One host's score, failures and uptime risk over the scans that had it");
   history_cmd->add_option("--format", history_format, "table or json")->check(CLI::IsMember({"table", "json"}));
 
+  ReportArgs rep;
+  auto* report_cmd = app.add_subcommand("report", "A stored scan again, in any format (the latest by default)");
+  report_cmd->add_option("--db", rep.db, "Store file (default: " + default_db + ")");
+  report_cmd->add_option("--scan", rep.scan, "Scan id (see 'fleetaudit history'; default: the latest)");
+  report_cmd->add_option("--host", rep.hosts, "Only this host (repeatable)");
+  report_cmd->add_flag("--details", rep.details, "Fleet scans: every host's results before the fleet table");
+  report_cmd->add_option("--content", rep.content, "Check content directory (rationale, remediation, references)");
+  report_cmd->add_option("--fail-on", rep.fail_on, "Exit 2 when a failure of this severity or worse is in the report (none: never)")
+      ->capture_default_str();
+  add_output_options(report_cmd, rep.out);
+
   FleetArgs fleet;
   auto* fleet_cmd = app.add_subcommand("fleet", "Uniformity, patch level and uptime risk of a stored scan (the latest by default)");
   fleet_cmd->add_option("--db", fleet.db, "Store file (default: " + default_db + ")");
@@ -1110,6 +1176,7 @@ int main(int argc, char** argv) {
     }
     if (*history_cmd) return run_history(history_db, history_limit, history_format, history_host);
     if (*fleet_cmd) return run_fleet_command(fleet);
+    if (*report_cmd) return run_report_command(rep);
     if (*diff_cmd) return run_diff_command(diff);
   } catch (const CliError& e) {
     std::cerr << "fleetaudit: " << e.message << "\n";

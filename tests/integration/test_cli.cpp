@@ -605,3 +605,102 @@ TEST_CASE("kubelet checks on a node: a flag wins over the config file, and the e
                         "--format", "json"}));
   CHECK(pass["summary"]["pass"] == 25);
 }
+
+TEST_CASE("stored scans: report renders them again, diff compares them, history shows the change", "[cli][store][fleet]") {
+  ft::FixtureTree good("ssh-pass");
+  ft::FixtureTree bad("ssh-fail");
+  ft::TempDir t;
+  std::string db = (t.path() / "fa.db").string();
+  auto first = fa({"scan", "--root", good.root().string(), "--name", "web-1", "--db", db, "--fail-on", "none", "--format", "json",
+                   "--cache-dir", "none"});
+  REQUIRE(first.exit_code == 0);
+  json scanned = parse(first);
+
+  // report: the stored scan in the formats a scan prints, with today's content.
+  auto again = fa({"report", "--db", db, "--format", "json", "--fail-on", "none"});
+  REQUIRE(again.exit_code == 0);
+  json stored = parse(again);
+  REQUIRE(stored["hosts"].size() == 1);
+  CHECK(stored["hosts"][0]["name"] == "web-1");
+  REQUIRE(stored["hosts"][0]["results"].size() == scanned["hosts"][0]["results"].size());
+  for (std::size_t i = 0; i < scanned["hosts"][0]["results"].size(); ++i) {
+    const json& a = scanned["hosts"][0]["results"][i];
+    const json& b = stored["hosts"][0]["results"][i];
+    INFO(a["check"]);
+    CHECK(a["check"] == b["check"]);
+    CHECK(a["result"] == b["result"]);
+    CHECK(a["evidence"] == b["evidence"]);
+    CHECK(a["refs"] == b["refs"]);  // references come back from the content
+  }
+  auto sarif = fa({"report", "--db", db, "--format", "sarif", "--fail-on", "none"});
+  REQUIRE(sarif.exit_code == 0);
+  CHECK(parse(sarif)["runs"][0]["tool"]["driver"]["rules"].size() > 100);
+  auto missing = fa({"report", "--db", db, "--host", "nope"});
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.err.find("no host 'nope' in scan 1") != std::string::npos);
+  auto no_scan = fa({"report", "--db", db, "--scan", "42"});
+  CHECK(no_scan.exit_code == 1);
+  CHECK(no_scan.err.find("no scan with id 42") != std::string::npos);
+
+  // diff: the same host name scanned again from a worse root.
+  auto diff_one = fa({"diff", "--db", db});
+  CHECK(diff_one.exit_code == 1);
+  CHECK(diff_one.err.find("fewer than two scans") != std::string::npos);
+  REQUIRE(fa({"scan", "--root", bad.root().string(), "--name", "web-1", "--db", db, "--fail-on", "none", "--cache-dir", "none"})
+              .exit_code == 0);
+  auto d = fa({"diff", "--db", db, "--format", "json"});
+  CHECK(d.exit_code == 2);  // something newly fails
+  json diff = parse(d);
+  REQUIRE(diff["hosts"].size() == 1);
+  std::set<std::string> news;
+  for (const auto& r : diff["hosts"][0]["new_failures"]) news.insert(r["check"]);
+  CHECK(news.count("ssh.server.root-login-disabled") == 1);
+  CHECK(diff["totals"]["new_failures"].get<int>() == static_cast<int>(news.size()));
+  auto back = fa({"diff", "2", "1", "--db", db, "--format", "json"});
+  CHECK(back.exit_code == 0);  // the other way round, those are fixes
+  json reverse = parse(back);
+  CHECK(reverse["totals"]["fixed"] == diff["totals"]["new_failures"]);
+  auto table = fa({"diff", "--db", db, "--color", "never"});
+  CHECK(table.out.find("+ fail   ssh.server.root-login-disabled") != std::string::npos);
+
+  auto hist = fa({"history", "--db", db, "--host", "web-1", "--format", "json"});
+  REQUIRE(hist.exit_code == 0);
+  json trend = parse(hist);
+  REQUIRE(trend.size() == 2);
+  CHECK(trend[0]["score"].get<double>() < trend[1]["score"].get<double>());
+  auto scans = fa({"history", "--db", db});
+  CHECK(scans.out.find("CHANGE") != std::string::npos);
+}
+
+TEST_CASE("fleet: a stored scan's uptime risk and uniformity; a scan without facts says so", "[cli][fleet]") {
+  ft::FixtureTree hv("fleet-hypervisor-stale");
+  ft::TempDir t;
+  std::string db = (t.path() / "fa.db").string();
+  REQUIRE(fa({"scan", "--root", hv.root().string(), "--name", "hv-1", "--role", "hypervisor", "--db", db, "--fail-on", "none",
+              "--cache-dir", "none"})
+              .exit_code == 0);
+  auto f = fa({"fleet", "--db", db, "--format", "json"});
+  REQUIRE(f.exit_code == 0);
+  json j = parse(f);
+  REQUIRE(j["hosts"].size() == 1);
+  CHECK(j["hosts"][0]["risk"]["score"] == 94);
+  auto table = fa({"fleet", "--db", db, "--color", "never"});
+  CHECK(table.out.find("+20 kernel-outdated") != std::string::npos);
+  auto html = fa({"fleet", "--db", db, "--format", "html", "-o", (t.path() / "fleet.html").string()});
+  REQUIRE(html.exit_code == 0);
+  std::ifstream in(t.path() / "fleet.html");
+  std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(page.find("Uniformity") != std::string::npos);
+  // --uptime-days moves the threshold: 400 days is under 500.
+  REQUIRE(fa({"scan", "--root", hv.root().string(), "--name", "hv-1", "--role", "hypervisor", "--db", db, "--fail-on", "none",
+              "--uptime-days", "500", "--cache-dir", "none"})
+              .exit_code == 0);
+  json later = parse(fa({"fleet", "--db", db, "--format", "json"}));
+  CHECK(later["hosts"][0]["risk"]["score"] == 74);
+  REQUIRE(fa({"scan", "--root", hv.root().string(), "--db", db, "--fail-on", "none", "--no-fleet-facts"}).exit_code == 0);
+  auto none = fa({"fleet", "--db", db});
+  CHECK(none.exit_code == 1);
+  CHECK(none.err.find("has no host facts") != std::string::npos);
+  auto older = fa({"fleet", "--db", db, "--scan", "1", "--format", "json"});
+  REQUIRE(older.exit_code == 0);
+}

@@ -118,8 +118,13 @@ std::string format_fleet_table(const ScanReport& report, const TableOptions& opt
     w_name = std::max(w_name, std::min<std::size_t>(h->host.size(), 40));
     w_state = std::max(w_state, h->state.size());
   }
+  // Uptime risk, when the scan worked out host profiles (fleet analytics).
+  const bool risk = std::any_of(hosts.begin(), hosts.end(), [](const HostReport* h) { return h->profile.has_value(); });
   std::ostringstream out;
-  out << pad("HOST", w_name) << "  " << pad("STATE", w_state) << "   SCORE  CRIT  HIGH   MED   LOW  INFO   ERR  DETAIL\n";
+  out << pad("HOST", w_name) << "  " << pad("STATE", w_state) << "   SCORE" << (risk ? "  RISK" : "")
+      << "  CRIT  HIGH   MED   LOW  INFO   ERR  DETAIL\n";
+  const HostReport* riskiest = nullptr;
+  int risky = 0;
   std::map<std::string, int> states;
   for (const auto* h : hosts) {
     ++states[h->state];
@@ -128,15 +133,27 @@ std::string format_fleet_table(const ScanReport& report, const TableOptions& opt
     char nums[96];
     const int* f = h->summary.fail_by_severity;
     bool scored = h->summary.total() > 0;  // results may be gone (stored already); the summary stays
-    std::snprintf(nums, sizeof nums, "%7s %5d %5d %5d %5d %5d %5d", scored ? (format_score(h->summary.score) + "%").c_str() : "-",
-                  f[4], f[3], f[2], f[1], f[0], h->summary.error);
-    std::size_t used = w_name + w_state + 52;
+    std::string risk_col;
+    if (risk) {
+      risk_col = h->profile ? std::to_string(h->profile->risk) : "-";
+      risk_col = " " + std::string(risk_col.size() < 5 ? 5 - risk_col.size() : 0, ' ') + risk_col;
+      if (h->profile) {
+        risky += h->profile->risk >= 50;
+        if (!riskiest || h->profile->risk > riskiest->profile->risk) riskiest = h;
+      }
+    }
+    std::snprintf(nums, sizeof nums, "%7s%s %5d %5d %5d %5d %5d %5d", scored ? (format_score(h->summary.score) + "%").c_str() : "-",
+                  risk_col.c_str(), f[4], f[3], f[2], f[1], f[0], h->summary.error);
+    std::size_t used = w_name + w_state + 52 + (risk ? 6 : 0);
     std::size_t w_detail = opt.width > static_cast<int>(used) + 20 ? static_cast<std::size_t>(opt.width) - used : 40;
     out << pad(util::clip(h->host, 40), w_name) << "  " << state << " " << nums << "  " << util::clip(h->state_detail, w_detail) << "\n";
   }
   std::vector<std::string> counts;
   for (const auto& [state, n] : states) counts.push_back(std::to_string(n) + " " + state);
   out << "\nFleet: " << report.hosts.size() << " hosts (" << util::join(counts, ", ") << "); " << summary_line(report.summary) << "\n";
+  if (riskiest)
+    out << "Uptime risk: " << risky << " host(s) at 50 or more, the highest " << riskiest->host << " (" << riskiest->profile->risk
+        << "); 'fleetaudit fleet' explains it, with uniformity and patch level\n";
   char dur[32];
   std::snprintf(dur, sizeof dur, "%.2f", report.scan.duration_seconds);
   out << "Scan" << (report.scan.id ? " #" + std::to_string(report.scan.id) : std::string()) << " finished " << report.scan.finished_at
