@@ -70,7 +70,8 @@ struct HostProfile {
   bool reboot_required = false;
   std::vector<std::string> reboot_packages;
   bool livepatch_active = false;
-  std::vector<std::string> livepatches;    ///< enabled patch modules
+  std::vector<std::string> livepatches;    ///< enabled patch modules that reached every task
+  std::vector<std::string> livepatches_in_transition;  ///< enabled, still being applied (not counted as active)
   std::map<std::string, std::string> cpu_vulnerabilities;  ///< name -> status text ("Vulnerable: ...", "Mitigation: ...", "Not affected")
   std::string smt;                         ///< "on", "off", "forceoff", "notsupported", "notimplemented", "" unknown
   std::string virtualization;              ///< "hypervisor", "guest", "container", "bare-metal", "unknown"

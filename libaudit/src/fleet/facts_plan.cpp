@@ -18,6 +18,7 @@ Plan fleet_facts_plan() {
   for (const char* f : {"/var/run/reboot-required", "/run/reboot-required", "/dev/kvm", "/.dockerenv", "/run/.containerenv"})
     p.add(f, kPlanStat);
   p.add("/sys/kernel/livepatch/*/enabled", kPlanContent);
+  p.add("/sys/kernel/livepatch/*/transition", kPlanContent);
   p.add("/sys/devices/system/cpu/vulnerabilities/*", kPlanContent);
   p.add("/boot", kPlanList);
   for (const char* probe : {"@apt-candidates", "@dnf-candidates", "@cpu-flags", "@deleted-maps"}) p.add(probe, kPlanContent);

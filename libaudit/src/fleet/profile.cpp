@@ -180,7 +180,11 @@ HostProfile profile_host(const Snapshot& snap, const RiskOptions& opt) {
     for (const auto& path : *lp) {
       if (text_of(c, path) != "1") continue;
       std::string dir = path.substr(0, path.rfind('/'));
-      h.livepatches.push_back(dir.substr(dir.rfind('/') + 1));
+      std::string name = dir.substr(dir.rfind('/') + 1);
+      // A patch still in transition has not reached every task yet: some
+      // still run the unpatched code.
+      if (text_of(c, dir + "/transition") == "1") h.livepatches_in_transition.push_back(name);
+      else h.livepatches.push_back(name);
     }
   }
   h.livepatch_active = !h.livepatches.empty();
@@ -288,7 +292,12 @@ HostProfile profile_host(const Snapshot& snap, const RiskOptions& opt) {
   bool kernel_pending = h.kernel_outdated || std::any_of(h.pending.begin(), h.pending.end(), [](const PendingUpdate& u) {
                           return u.package.starts_with("linux-image-") || u.package == "kernel-core" || u.package == "kernel";
                         });
-  if (kernel_pending && !h.livepatch_active) add_risk(h, "no-livepatch", 10, "a kernel update is pending and no live patch is active");
+  if (kernel_pending && !h.livepatch_active)
+    add_risk(h, "no-livepatch", 10,
+             h.livepatches_in_transition.empty()
+                 ? "a kernel update is pending and no live patch is active"
+                 : "a kernel update is pending and the live patch " + util::join(h.livepatches_in_transition, ", ") +
+                       " is still in transition");
   if (h.reboot_required)
     add_risk(h, "reboot-required", 15,
              "the host asks for a reboot" + (h.reboot_packages.empty() ? std::string() : " (for " + util::join(h.reboot_packages, ", ") + ")"));
@@ -382,7 +391,7 @@ std::string to_json(const HostProfile& h) {
                  {"installed", h.installed_kernels}, {"outdated", h.kernel_outdated}};
   j["uptime_days"] = h.uptime_days ? nlohmann::json(*h.uptime_days) : nlohmann::json();
   j["reboot"] = {{"required", h.reboot_required}, {"packages", h.reboot_packages}};
-  j["livepatch"] = {{"active", h.livepatch_active}, {"patches", h.livepatches}};
+  j["livepatch"] = {{"active", h.livepatch_active}, {"patches", h.livepatches}, {"in_transition", h.livepatches_in_transition}};
   j["cpu"] = {{"vulnerabilities", h.cpu_vulnerabilities}, {"smt", h.smt}};
   j["virtualization"] = {{"role", h.virtualization}, {"detail", h.virtualization_detail}};
   j["components"] = h.components;
@@ -422,6 +431,7 @@ Expected<HostProfile> host_profile_from_json(std::string_view text) {
     h.reboot_packages = j.at("reboot").value("packages", std::vector<std::string>{});
     h.livepatch_active = j.at("livepatch").value("active", false);
     h.livepatches = j.at("livepatch").value("patches", std::vector<std::string>{});
+    h.livepatches_in_transition = j.at("livepatch").value("in_transition", std::vector<std::string>{});
     h.cpu_vulnerabilities = j.at("cpu").value("vulnerabilities", std::map<std::string, std::string>{});
     h.smt = j.at("cpu").value("smt", "");
     h.virtualization = j.at("virtualization").value("role", "");

@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <functional>
+#include <filesystem>
 #include <map>
 
 #include "collect/probes.hpp"
@@ -17,8 +20,10 @@ namespace ft = fleetaudit::testing;
 
 namespace {
 
-HostProfile profile_of(const std::string& fixture, const std::string& collected_at = "2026-11-21T12:00:00Z") {
+HostProfile profile_of(const std::string& fixture, const std::string& collected_at = "2026-11-21T12:00:00Z",
+                       const std::function<void(const std::filesystem::path&)>& edit = {}) {
   ft::FixtureTree tree(fixture);
+  if (edit) edit(tree.root());
   CollectOptions opt;
   opt.root = tree.root();
   Snapshot snap = collect(fleet_facts_plan(), opt);
@@ -150,6 +155,26 @@ TEST_CASE("profile: an rpm host's pending and security updates from dnf's reposi
   HostProfile bare = profile_of("rhel9-base");
   CHECK(!bare.updates_known);
   CHECK(bare.updates_note.find("no dnf repository cache") != std::string::npos);
+}
+
+TEST_CASE("profile: a live patch counts once it reached every task, not while in transition", "[fleet][profile]") {
+  HostProfile done = profile_of("fleet-hv-livepatched");
+  CHECK(done.livepatch_active);
+  CHECK(done.livepatches == std::vector<std::string>{"livepatch_6_1_0_25_cve_2024_1"});
+  CHECK(!factor(done, "no-livepatch"));
+  HostProfile moving = profile_of("fleet-hv-livepatched", "2026-11-21T12:00:00Z", [](const std::filesystem::path& root) {
+    std::ofstream(root / "sys/kernel/livepatch/livepatch_6_1_0_25_cve_2024_1/transition") << "1\n";
+  });
+  CHECK(!moving.livepatch_active);
+  CHECK(moving.livepatches_in_transition == std::vector<std::string>{"livepatch_6_1_0_25_cve_2024_1"});
+  const RiskContribution* r = factor(moving, "no-livepatch");
+  REQUIRE(r);
+  CHECK(r->why.find("still in transition") != std::string::npos);
+  CHECK(moving.risk == done.risk + 10);
+  // The JSON keeps it.
+  auto back = host_profile_from_json(to_json(moving));
+  REQUIRE(back);
+  CHECK(back->livepatches_in_transition == moving.livepatches_in_transition);
 }
 
 TEST_CASE("probes: the raw forms of both paths give one canonical answer", "[fleet][probes]") {
