@@ -1,0 +1,524 @@
+#include "models.hpp"
+
+#include <QBrush>
+#include <QFont>
+
+#include <algorithm>
+#include <numeric>
+#include <unordered_map>
+
+namespace fleetaudit::gui {
+
+namespace {
+
+QString qs(const std::string& s) { return QString::fromStdString(s); }
+
+QVariant right_aligned() { return QVariant::fromValue<int>(Qt::AlignRight | Qt::AlignVCenter); }
+
+QString days_text(const std::optional<double>& d) { return d ? QString::number(*d, 'f', 1) : QString(); }
+
+}  // namespace
+
+QString severity_text(Severity s) { return QString::fromLatin1(to_string(s).data(), static_cast<int>(to_string(s).size())); }
+
+// --- hosts -------------------------------------------------------------------
+
+void HostTableModel::set_rows(std::vector<HostRow> rows) {
+  beginResetModel();
+  rows_ = std::move(rows);
+  endResetModel();
+}
+
+void HostTableModel::apply_profiles(const std::vector<HostProfile>& profiles) {
+  if (rows_.empty()) return;
+  std::unordered_map<std::string, const HostProfile*> by_name;
+  by_name.reserve(profiles.size());
+  for (const auto& p : profiles) by_name.emplace(p.host, &p);
+  for (auto& r : rows_)
+    if (auto it = by_name.find(r.summary.name); it != by_name.end()) apply_profile(r, *it->second);
+  emit dataChanged(index(0, 0), index(static_cast<int>(rows_.size()) - 1, ColumnCount - 1));
+}
+
+int HostTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(rows_.size()); }
+int HostTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant HostTableModel::data(const QModelIndex& index, int role) const {
+  if (!index.isValid() || index.row() >= static_cast<int>(rows_.size())) return {};
+  const HostRow& r = rows_[static_cast<std::size_t>(index.row())];
+  const Summary& s = r.summary.summary;
+  auto sev = [&](Severity v) { return s.fail_by_severity[static_cast<int>(v)]; };
+  if (role == kHostRole) return r.name;
+  if (role == Qt::DisplayRole || role == kSortRole) {
+    bool sort = role == kSortRole;
+    switch (index.column()) {
+      case Name: return r.name;
+      case Group: return r.group;
+      case Role: return r.role;
+      case State: return r.state;
+      case Score: return sort ? QVariant(s.score) : QVariant(QString::number(s.score, 'f', 1));
+      case Critical: return sev(Severity::critical);
+      case High: return sev(Severity::high);
+      case Medium: return sev(Severity::medium);
+      case Low: return sev(Severity::low);
+      case Failures: return s.fail;
+      case Kernel: return r.kernel;
+      case Uptime: return sort ? QVariant(r.uptime_days.value_or(-1)) : QVariant(days_text(r.uptime_days));
+      case Risk: return r.risk ? QVariant(*r.risk) : (sort ? QVariant(-1) : QVariant());
+    }
+    return {};
+  }
+  if (role == Qt::TextAlignmentRole && index.column() >= Score && index.column() != Kernel) return right_aligned();
+  if (role == Qt::ForegroundRole) {
+    if (index.column() == State && r.state != QLatin1String("ok")) return QBrush(result_color(ResultKind::error));
+    if (index.column() >= Critical && index.column() <= Low) {
+      auto v = static_cast<Severity>(static_cast<int>(Severity::critical) - (index.column() - Critical));
+      if (sev(v) > 0) return QBrush(severity_color(v));
+    }
+    return {};
+  }
+  if (role == Qt::ToolTipRole && index.column() == State && !r.summary.state_detail.empty()) return qs(r.summary.state_detail);
+  return {};
+}
+
+QVariant HostTableModel::headerData(int section, Qt::Orientation o, int role) const {
+  if (o != Qt::Horizontal || role != Qt::DisplayRole) return QAbstractTableModel::headerData(section, o, role);
+  static const char* names[] = {"Host", "Group", "Role", "State", "Score", "Critical", "High", "Medium", "Low", "Failures", "Kernel", "Uptime (d)", "Risk"};
+  return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
+}
+
+HostFilterProxy::HostFilterProxy(QObject* parent) : QSortFilterProxyModel(parent) { setSortRole(kSortRole); }
+
+void HostFilterProxy::set_filter(const HostFilter& f) {
+  filter_ = f;
+  invalidateRowsFilter();
+}
+
+bool HostFilterProxy::filterAcceptsRow(int row, const QModelIndex& parent) const {
+  if (parent.isValid()) return false;
+  auto* m = static_cast<const HostTableModel*>(sourceModel());
+  return filter_.matches(m->rows()[static_cast<std::size_t>(row)]);
+}
+
+bool HostFilterProxy::lessThan(const QModelIndex& a, const QModelIndex& b) const {
+  auto* m = static_cast<const HostTableModel*>(sourceModel());
+  const HostRow& x = m->rows()[static_cast<std::size_t>(a.row())];
+  const HostRow& y = m->rows()[static_cast<std::size_t>(b.row())];
+  const Summary& sx = x.summary.summary;
+  const Summary& sy = y.summary.summary;
+  auto sev = [](const Summary& s, Severity v) { return s.fail_by_severity[static_cast<int>(v)]; };
+  switch (a.column()) {
+    case HostTableModel::Name: return x.name < y.name;
+    case HostTableModel::Group: return x.group < y.group;
+    case HostTableModel::Role: return x.role < y.role;
+    case HostTableModel::State: return x.state < y.state;
+    case HostTableModel::Score: return sx.score < sy.score;
+    case HostTableModel::Critical: return sev(sx, Severity::critical) < sev(sy, Severity::critical);
+    case HostTableModel::High: return sev(sx, Severity::high) < sev(sy, Severity::high);
+    case HostTableModel::Medium: return sev(sx, Severity::medium) < sev(sy, Severity::medium);
+    case HostTableModel::Low: return sev(sx, Severity::low) < sev(sy, Severity::low);
+    case HostTableModel::Failures: return sx.fail < sy.fail;
+    case HostTableModel::Kernel: return x.kernel < y.kernel;
+    case HostTableModel::Uptime: return x.uptime_days.value_or(-1) < y.uptime_days.value_or(-1);
+    case HostTableModel::Risk: return x.risk.value_or(-1) < y.risk.value_or(-1);
+  }
+  return false;
+}
+
+// --- checks ------------------------------------------------------------------
+
+void CheckTableModel::set_rows(std::vector<CheckSummary> rows) {
+  beginResetModel();
+  rows_ = std::move(rows);
+  endResetModel();
+}
+int CheckTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(rows_.size()); }
+int CheckTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant CheckTableModel::data(const QModelIndex& index, int role) const {
+  if (!index.isValid() || index.row() >= static_cast<int>(rows_.size())) return {};
+  const CheckSummary& c = rows_[static_cast<std::size_t>(index.row())];
+  if (role == kCheckRole) return qs(c.check_id);
+  if (role == Qt::DisplayRole || role == kSortRole) {
+    switch (index.column()) {
+      case Section: return qs(c.section);
+      case Check: return qs(c.check_id);
+      case Title: return qs(c.title);
+      case Severity_: return role == kSortRole ? QVariant(static_cast<int>(c.severity)) : QVariant(severity_text(c.severity));
+      case Pass: return c.pass;
+      case Fail: return c.fail;
+      case Error: return c.error;
+      case Waived: return c.waived;
+      case HostsFailing: return c.hosts_failing;
+    }
+    return {};
+  }
+  if (role == Qt::TextAlignmentRole && index.column() >= Pass) return right_aligned();
+  if (role == Qt::ForegroundRole && index.column() == Severity_) return QBrush(severity_color(c.severity));
+  if (role == Qt::ForegroundRole && index.column() == HostsFailing && c.hosts_failing > 0) return QBrush(result_color(ResultKind::fail));
+  return {};
+}
+
+QVariant CheckTableModel::headerData(int section, Qt::Orientation o, int role) const {
+  if (o != Qt::Horizontal || role != Qt::DisplayRole) return QAbstractTableModel::headerData(section, o, role);
+  static const char* names[] = {"Section", "Check", "Title", "Severity", "Pass", "Fail", "Error", "Waived", "Hosts failing"};
+  return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
+}
+
+// --- results -----------------------------------------------------------------
+
+void ResultTableModel::set_host(HostReport host) {
+  beginResetModel();
+  host_ = std::move(host);
+  endResetModel();
+}
+int ResultTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(host_.results.size()); }
+int ResultTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant ResultTableModel::data(const QModelIndex& index, int role) const {
+  if (!index.isValid() || index.row() >= static_cast<int>(host_.results.size())) return {};
+  const CheckResult& r = host_.results[static_cast<std::size_t>(index.row())];
+  if (role == kCheckRole) return qs(r.check_id);
+  if (role == kHostRole) return qs(host_.host);
+  if (role == Qt::DisplayRole || role == kSortRole) {
+    switch (index.column()) {
+      case Section: return qs(r.section);
+      case Check: return qs(r.check_id);
+      case Subject: return qs(r.subject);
+      case Severity_: return role == kSortRole ? QVariant(static_cast<int>(r.severity)) : QVariant(severity_text(r.severity));
+      case Result: {
+        auto t = to_string(r.result);
+        return role == kSortRole ? QVariant(static_cast<int>(r.result)) : QVariant(QString::fromLatin1(t.data(), static_cast<int>(t.size())));
+      }
+      case Title: return qs(r.title);
+      case Evidence: {
+        // One line in the table; the detail pane shows all of it.
+        QString e = qs(r.evidence);
+        int nl = e.indexOf(QLatin1Char('\n'));
+        return nl < 0 ? e : e.left(nl) + QStringLiteral(" …");
+      }
+    }
+    return {};
+  }
+  if (role == Qt::ForegroundRole && index.column() == Result) return QBrush(result_color(r.result));
+  if (role == Qt::ForegroundRole && index.column() == Severity_) return QBrush(severity_color(r.severity));
+  if (role == Qt::FontRole && index.column() == Result && (r.result == ResultKind::fail || r.result == ResultKind::error)) {
+    QFont f;
+    f.setBold(true);
+    return f;
+  }
+  if (role == Qt::ToolTipRole && index.column() == Evidence) return qs(r.evidence);
+  return {};
+}
+
+QVariant ResultTableModel::headerData(int section, Qt::Orientation o, int role) const {
+  if (o != Qt::Horizontal || role != Qt::DisplayRole) return QAbstractTableModel::headerData(section, o, role);
+  static const char* names[] = {"Section", "Check", "Subject", "Severity", "Result", "Title", "Evidence"};
+  return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
+}
+
+void ResultFilterProxy::set_search(const QString& text) {
+  search_ = text.trimmed();
+  invalidateRowsFilter();
+}
+void ResultFilterProxy::set_section(const QString& group) {
+  section_ = group;
+  invalidateRowsFilter();
+}
+void ResultFilterProxy::set_problems_only(bool on) {
+  problems_only_ = on;
+  invalidateRowsFilter();
+}
+
+bool ResultFilterProxy::filterAcceptsRow(int row, const QModelIndex& parent) const {
+  if (parent.isValid()) return false;
+  auto* m = static_cast<const ResultTableModel*>(sourceModel());
+  const CheckResult& r = m->host().results[static_cast<std::size_t>(row)];
+  if (problems_only_ && r.result != ResultKind::fail && r.result != ResultKind::error && r.result != ResultKind::waived) return false;
+  if (!section_.isEmpty()) {
+    QString s = qs(r.section);
+    if (s != section_ && !s.startsWith(section_ + QLatin1Char('.'))) return false;
+  }
+  if (search_.isEmpty()) return true;
+  const auto words = search_.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+  for (const QString& w : words) {
+    bool hit = qs(r.check_id).contains(w, Qt::CaseInsensitive) || qs(r.title).contains(w, Qt::CaseInsensitive) ||
+               qs(r.evidence).contains(w, Qt::CaseInsensitive) || qs(r.subject).contains(w, Qt::CaseInsensitive) ||
+               qs(r.section).startsWith(w) || QString::fromLatin1(to_string(r.result).data()).startsWith(w, Qt::CaseInsensitive) ||
+               QString::fromLatin1(to_string(r.severity).data()).startsWith(w, Qt::CaseInsensitive);
+    if (!hit) return false;
+  }
+  return true;
+}
+
+// --- heat map ----------------------------------------------------------------
+
+void HeatmapModel::set_data(const std::vector<HostRow>& hosts, const std::vector<SectionCell>& cells,
+                            std::vector<std::string> sections) {
+  beginResetModel();
+  sections_.clear();
+  for (const auto& s : sections) sections_.push_back(qs(s));
+  std::unordered_map<std::string, std::size_t> col;
+  for (std::size_t i = 0; i < sections.size(); ++i) col.emplace(sections[i], i);
+  std::unordered_map<std::int64_t, std::size_t> host_at;
+  for (std::size_t i = 0; i < hosts.size(); ++i) host_at.emplace(hosts[i].summary.host_id, i);
+  std::vector<Cell> grid(hosts.size() * sections.size());
+  for (const auto& c : cells) {
+    auto h = host_at.find(c.host_id);
+    auto s = col.find(c.section);
+    if (h == host_at.end() || s == col.end()) continue;
+    grid[h->second * sections.size() + s->second] = Cell{c.fail, c.counted};
+  }
+  // Worst hosts on top: most failures in proportion, then most failures, then name.
+  std::vector<std::size_t> order(hosts.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  auto share = [&](std::size_t h) {
+    int f = 0, n = 0;
+    for (std::size_t s = 0; s < sections.size(); ++s) {
+      f += grid[h * sections.size() + s].fail;
+      n += grid[h * sections.size() + s].counted;
+    }
+    return std::pair<double, int>(n ? static_cast<double>(f) / n : 0.0, f);
+  };
+  std::vector<std::pair<double, int>> key(hosts.size());
+  for (std::size_t h = 0; h < hosts.size(); ++h) key[h] = share(h);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (key[a] != key[b]) return key[a] > key[b];
+    return hosts[a].name < hosts[b].name;
+  });
+  hosts_.clear();
+  cells_.assign(grid.size(), Cell{});
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    hosts_.push_back(hosts[order[i]].name);
+    std::copy_n(grid.begin() + static_cast<std::ptrdiff_t>(order[i] * sections.size()), sections.size(),
+                cells_.begin() + static_cast<std::ptrdiff_t>(i * sections.size()));
+  }
+  endResetModel();
+}
+
+int HeatmapModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(hosts_.size()); }
+int HeatmapModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(sections_.size()); }
+
+QVariant HeatmapModel::data(const QModelIndex& index, int role) const {
+  if (!index.isValid() || index.row() >= rowCount() || index.column() >= columnCount()) return {};
+  const Cell& c = cells_[static_cast<std::size_t>(index.row()) * sections_.size() + static_cast<std::size_t>(index.column())];
+  switch (role) {
+    case Qt::DisplayRole:
+      return c.counted ? QVariant(c.fail) : QVariant();
+    case kSortRole:
+      return c.counted ? static_cast<double>(c.fail) / c.counted : -1.0;
+    case Qt::BackgroundRole: {
+      QColor col = heat_color(c.fail, c.counted);
+      return col.isValid() ? QVariant(QBrush(col)) : QVariant();
+    }
+    case Qt::ForegroundRole: {
+      QColor col = heat_color(c.fail, c.counted);
+      return col.isValid() ? QVariant(QBrush(contrast_text(col))) : QVariant();
+    }
+    case Qt::TextAlignmentRole:
+      return QVariant::fromValue<int>(Qt::AlignCenter);
+    case Qt::ToolTipRole:
+      return c.counted ? QStringLiteral("%1, section %2: %3 of %4 results fail (%5%)")
+                             .arg(hosts_[static_cast<std::size_t>(index.row())], sections_[static_cast<std::size_t>(index.column())])
+                             .arg(c.fail)
+                             .arg(c.counted)
+                             .arg(100.0 * c.fail / c.counted, 0, 'f', 0)
+                       : QStringLiteral("%1, section %2: nothing counted")
+                             .arg(hosts_[static_cast<std::size_t>(index.row())], sections_[static_cast<std::size_t>(index.column())]);
+    case kHostRole:
+      return hosts_[static_cast<std::size_t>(index.row())];
+    case kSectionRole:
+      return sections_[static_cast<std::size_t>(index.column())];
+  }
+  return {};
+}
+
+QVariant HeatmapModel::headerData(int section, Qt::Orientation o, int role) const {
+  if (role != Qt::DisplayRole) return QAbstractTableModel::headerData(section, o, role);
+  if (o == Qt::Horizontal) return section >= 0 && section < columnCount() ? sections_[static_cast<std::size_t>(section)] : QVariant();
+  return section >= 0 && section < rowCount() ? hosts_[static_cast<std::size_t>(section)] : QVariant();
+}
+
+// --- risk --------------------------------------------------------------------
+
+void RiskModel::set_profiles(const std::vector<HostProfile>& profiles) {
+  beginResetModel();
+  rows_.clear();
+  for (std::size_t i : rank_by_risk(profiles)) rows_.push_back(profiles[i]);
+  endResetModel();
+}
+const HostProfile* RiskModel::profile(int row) const {
+  return row >= 0 && row < static_cast<int>(rows_.size()) ? &rows_[static_cast<std::size_t>(row)] : nullptr;
+}
+int RiskModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(rows_.size()); }
+int RiskModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant RiskModel::data(const QModelIndex& index, int role) const {
+  if (!index.isValid() || index.row() >= rowCount()) return {};
+  const HostProfile& p = rows_[static_cast<std::size_t>(index.row())];
+  if (role == kHostRole) return qs(p.host);
+  if (role == Qt::DisplayRole || role == kSortRole) {
+    bool sort = role == kSortRole;
+    switch (index.column()) {
+      case Rank: return index.row() + 1;
+      case Host: return qs(p.host);
+      case Risk: return p.risk;
+      case Kernel: return qs(p.kernel_release) + (p.kernel_outdated && !sort ? QStringLiteral(" (newer installed)") : QString());
+      case Uptime: return sort ? QVariant(p.uptime_days.value_or(-1)) : QVariant(days_text(p.uptime_days));
+      case SecurityUpdates: return p.updates_known || sort ? QVariant(p.pending_security) : QVariant(QStringLiteral("unknown"));
+      case Reboot: return sort ? QVariant(p.reboot_required) : QVariant(p.reboot_required ? QStringLiteral("required") : QString());
+      case Contributions: {
+        QStringList parts;
+        for (const auto& c : p.risk_contributions) parts << QStringLiteral("%1 +%2").arg(qs(c.factor)).arg(c.points);
+        return parts.join(QStringLiteral(", "));
+      }
+    }
+    return {};
+  }
+  if (role == Qt::ToolTipRole && index.column() == Contributions) return explain_risk(p).join(QLatin1Char('\n'));
+  if (role == Qt::TextAlignmentRole && (index.column() == Rank || index.column() == Risk || index.column() == Uptime || index.column() == SecurityUpdates))
+    return right_aligned();
+  if (role == Qt::BackgroundRole && index.column() == Risk) {
+    QColor c = heat_color(p.risk, 100);
+    return p.risk > 0 ? QVariant(QBrush(c)) : QVariant();
+  }
+  if (role == Qt::ForegroundRole && index.column() == Risk && p.risk > 0) return QBrush(contrast_text(heat_color(p.risk, 100)));
+  return {};
+}
+
+QVariant RiskModel::headerData(int section, Qt::Orientation o, int role) const {
+  if (o != Qt::Horizontal || role != Qt::DisplayRole) return QAbstractTableModel::headerData(section, o, role);
+  static const char* names[] = {"#", "Host", "Risk", "Kernel", "Uptime (d)", "Security updates", "Reboot", "Contributions"};
+  return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
+}
+
+// --- uniformity --------------------------------------------------------------
+
+void UniformityModel::set_rows(std::vector<Uniformity> rows) {
+  beginResetModel();
+  rows_ = std::move(rows);
+  endResetModel();
+}
+const Uniformity* UniformityModel::row(int r) const {
+  return r >= 0 && r < static_cast<int>(rows_.size()) ? &rows_[static_cast<std::size_t>(r)] : nullptr;
+}
+int UniformityModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(rows_.size()); }
+int UniformityModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant UniformityModel::data(const QModelIndex& index, int role) const {
+  if (!index.isValid() || index.row() >= rowCount()) return {};
+  const Uniformity& u = rows_[static_cast<std::size_t>(index.row())];
+  if (role == Qt::DisplayRole || role == kSortRole) {
+    bool sort = role == kSortRole;
+    switch (index.column()) {
+      case Group: return qs(u.group);
+      case Component: return qs(u.component);
+      case Versions: return static_cast<int>(u.hosts.size());
+      case Majority: return qs(u.majority);
+      case OnMajority: return sort ? QVariant(u.score) : QVariant(QStringLiteral("%1%").arg(u.score, 0, 'f', 1));
+      case Drifting: return static_cast<int>(u.drifting.size());
+    }
+    return {};
+  }
+  if (role == Qt::TextAlignmentRole && (index.column() == Versions || index.column() == OnMajority || index.column() == Drifting))
+    return right_aligned();
+  if (role == Qt::ForegroundRole && index.column() == Drifting && !u.drifting.empty()) return QBrush(result_color(ResultKind::fail));
+  return {};
+}
+
+QVariant UniformityModel::headerData(int section, Qt::Orientation o, int role) const {
+  if (o != Qt::Horizontal || role != Qt::DisplayRole) return QAbstractTableModel::headerData(section, o, role);
+  static const char* names[] = {"Group", "Component", "Versions", "Majority version", "On majority", "Drifting hosts"};
+  return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
+}
+
+// --- history -----------------------------------------------------------------
+
+void ScanHistoryModel::set_rows(std::vector<ScanRecord> rows) {
+  beginResetModel();
+  rows_ = std::move(rows);
+  endResetModel();
+}
+int ScanHistoryModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(rows_.size()); }
+int ScanHistoryModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant ScanHistoryModel::data(const QModelIndex& index, int role) const {
+  if (!index.isValid() || index.row() >= rowCount()) return {};
+  const ScanRecord& r = rows_[static_cast<std::size_t>(index.row())];
+  if (role == Qt::DisplayRole || role == kSortRole) {
+    switch (index.column()) {
+      case Id: return static_cast<qlonglong>(r.info.id);
+      case Started: return qs(r.info.started_at);
+      case Profile: return r.info.profile.empty() ? QStringLiteral("all checks") : qs(r.info.profile);
+      case Hosts: return r.hosts;
+      case HostsFailed: return r.hosts_failed;
+      case Score: return role == kSortRole ? QVariant(r.summary.score) : QVariant(QString::number(r.summary.score, 'f', 1));
+      case Fail: return r.summary.fail;
+      case Status: return qs(r.status);
+    }
+    return {};
+  }
+  if (role == Qt::TextAlignmentRole && index.column() != Started && index.column() != Profile && index.column() != Status) return right_aligned();
+  return {};
+}
+
+QVariant ScanHistoryModel::headerData(int section, Qt::Orientation o, int role) const {
+  if (o != Qt::Horizontal || role != Qt::DisplayRole) return QAbstractTableModel::headerData(section, o, role);
+  static const char* names[] = {"Scan", "Started (UTC)", "Profile", "Hosts", "Hosts not ok", "Score", "Failures", "Status"};
+  return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
+}
+
+// --- diff --------------------------------------------------------------------
+
+void HostDiffModel::set_rows(std::vector<HostDiff> rows) {
+  beginResetModel();
+  rows_ = std::move(rows);
+  endResetModel();
+}
+int HostDiffModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(rows_.size()); }
+int HostDiffModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant HostDiffModel::data(const QModelIndex& index, int role) const {
+  if (!index.isValid() || index.row() >= rowCount()) return {};
+  const HostDiff& d = rows_[static_cast<std::size_t>(index.row())];
+  if (role == kHostRole) return d.name;
+  double delta = d.score_after.value_or(0) - d.score_before.value_or(0);
+  if (role == Qt::DisplayRole || role == kSortRole) {
+    bool sort = role == kSortRole;
+    auto score = [&](const std::optional<double>& s) { return s ? (sort ? QVariant(*s) : QVariant(QString::number(*s, 'f', 1))) : QVariant(sort ? -1.0 : QVariant()); };
+    switch (index.column()) {
+      case Host: return d.name;
+      case Change:
+        if (!d.score_before) return QStringLiteral("new host");
+        if (!d.score_after) return QStringLiteral("gone");
+        return delta < 0 ? QStringLiteral("worse") : delta > 0 ? QStringLiteral("better") : QStringLiteral("changed");
+      case ScoreBefore: return score(d.score_before);
+      case ScoreAfter: return score(d.score_after);
+      case Delta:
+        if (!d.score_before || !d.score_after) return sort ? QVariant(0.0) : QVariant();
+        return sort ? QVariant(delta) : QVariant(QString::asprintf("%+.1f", delta));
+      case FailBefore: return d.fail_before;
+      case FailAfter: return d.fail_after;
+      case StateBefore: return d.state_before;
+      case StateAfter: return d.state_after;
+    }
+    return {};
+  }
+  if (role == Qt::ForegroundRole && (index.column() == Delta || index.column() == Change) && d.score_before && d.score_after && delta != 0)
+    return QBrush(result_color(delta < 0 ? ResultKind::fail : ResultKind::pass));
+  if (role == Qt::TextAlignmentRole && index.column() >= ScoreBefore && index.column() <= FailAfter) return right_aligned();
+  return {};
+}
+
+QVariant HostDiffModel::headerData(int section, Qt::Orientation o, int role) const {
+  if (o != Qt::Horizontal || role != Qt::DisplayRole) return QAbstractTableModel::headerData(section, o, role);
+  static const char* names[] = {"Host", "Change", "Score before", "Score after", "Δ score", "Failures before", "Failures after", "State before", "State after"};
+  return section >= 0 && section < ColumnCount ? QString::fromUtf8(names[section]) : QVariant();
+}
+
+TextFilterProxy::TextFilterProxy(QObject* parent) : QSortFilterProxyModel(parent) {
+  setSortRole(kSortRole);
+  setFilterCaseSensitivity(Qt::CaseInsensitive);
+  setFilterKeyColumn(-1);
+}
+
+}  // namespace fleetaudit::gui

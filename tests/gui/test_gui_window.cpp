@@ -1,0 +1,259 @@
+// The real dashboard window on a real store (fixture hosts scanned through
+// the library into a SQLite file), offscreen: loading off the GUI thread,
+// filters, heat map drill-down, host detail, trends, scans from the GUI.
+
+#include <catch2/catch.hpp>
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTextBrowser>
+
+#include <fstream>
+
+#include "export.hpp"
+#include "fleetaudit/store.hpp"
+#include "gui_fixture.hpp"
+#include "main_window.hpp"
+#include "scan_dialog.hpp"
+#include "support/fixture_tree.hpp"
+#include "views.hpp"
+
+using namespace fleetaudit;
+using namespace fleetaudit::gui;
+namespace ft = fleetaudit::testing;
+
+namespace {
+
+// Runs the event loop until `done` holds or `ms` pass.
+template <class F>
+bool wait_for(F done, int ms = 20000) {
+  QElapsedTimer t;
+  t.start();
+  while (!done()) {
+    if (t.elapsed() > ms) return false;
+    QApplication::processEvents(QEventLoop::AllEvents, 20);
+  }
+  return true;
+}
+
+const ft::GuiFixtureStore& fixture() {
+  static ft::TempDir dir;
+  static const ft::GuiFixtureStore store = ft::make_gui_fixture_store(dir.path(), ft::repository_content());
+  return store;
+}
+
+template <class T>
+T* child(QObject* parent, const char* name) {
+  T* w = parent->findChild<T*>(QString::fromLatin1(name));
+  REQUIRE(w != nullptr);
+  return w;
+}
+
+}  // namespace
+
+TEST_CASE("gui window: a store loads off the GUI thread into every view", "[gui][window]") {
+  const auto& fx = fixture();
+  auto st = Store::open(fx.db, Store::Mode::read_only);
+  REQUIRE(st);
+  auto latest = st->latest_scan();
+  REQUIRE(latest);
+  REQUIRE(latest->has_value());
+  auto profiles = st->profiles((*latest)->info.id);
+  REQUIRE(profiles);
+
+  WindowOptions o;
+  o.use_settings = false;
+  o.content_dir = ft::source_dir();
+  MainWindow w(o);
+  w.show();
+  QSignalSpy s1(&w, &MainWindow::stage1_shown);
+  w.open_store(QString::fromStdString(fx.db.string()));
+  // open_store returns at once: the reads run in workers.
+  CHECK(w.busy());
+  REQUIRE(wait_for([&] { return w.loaded() && !w.busy(); }));
+  CHECK(s1.count() == 1);
+  CHECK(w.last_error().isEmpty());
+
+  // Overview: the fleet score of the newest scan.
+  auto* score = w.overview()->findChild<QLabel*>(QStringLiteral("fleetScore"));
+  REQUIRE(score);
+  CHECK(score->text() == QString::number((*latest)->summary.score, 'f', 1));
+
+  // Hosts: every host of the newest scan; a keystroke filters at once.
+  HostsView* hv = w.hosts_view();
+  CHECK(hv->model().rowCount() == static_cast<int>(fx.latest_hosts.size()));
+  hv->filter_edit()->setText(QStringLiteral("web"));
+  CHECK(hv->proxy().rowCount() == 2);
+  hv->filter_edit()->setText(QStringLiteral("state:collection"));
+  REQUIRE(hv->proxy().rowCount() == 1);
+  CHECK(hv->proxy().index(0, HostTableModel::Name).data().toString() == QStringLiteral("lost-01"));
+  hv->filter_edit()->setText(QStringLiteral("role:hypervisor"));
+  CHECK(hv->proxy().rowCount() == 1);
+  // The export is what the table shows.
+  QString csv = model_to_csv(*hv->export_model());
+  CHECK(csv.count(QStringLiteral("\r\n")) == 2);
+  CHECK(csv.contains(QStringLiteral("hv-01")));
+  hv->filter_edit()->clear();
+  CHECK(hv->proxy().rowCount() == hv->model().rowCount());
+  // Kernel and risk came with the second stage.
+  bool kernels = false;
+  for (const auto& r : hv->model().rows()) kernels |= !r.kernel.isEmpty();
+  CHECK(kernels);
+
+  // Risk: every profiled host, ranked.
+  auto* risk = qobject_cast<RiskView*>(w.view(5));
+  REQUIRE(risk);
+  CHECK(risk->model().rowCount() == static_cast<int>(profiles->size()));
+  for (int r = 1; r < risk->model().rowCount(); ++r)
+    CHECK(risk->model().index(r - 1, RiskModel::Risk).data().toInt() >= risk->model().index(r, RiskModel::Risk).data().toInt());
+
+  // Heat map: a click on a cell opens that host's checks in that section.
+  auto* heat = qobject_cast<HeatmapView*>(w.view(2));
+  REQUIRE(heat);
+  CHECK(heat->model().rowCount() == static_cast<int>(fx.latest_hosts.size()));
+  REQUIRE(heat->model().columnCount() > 3);
+  QModelIndex cell;
+  for (int r = 0; r < heat->model().rowCount() && !cell.isValid(); ++r)
+    for (int c = 0; c < heat->model().columnCount(); ++c)
+      if (heat->model().index(r, c).data().toInt() > 0) {
+        cell = heat->model().index(r, c);
+        break;
+      }
+  REQUIRE(cell.isValid());
+  const QString host = cell.data(kHostRole).toString();
+  const QString section = cell.data(kSectionRole).toString();
+  auto* table = heat->findChild<QTableView*>(QStringLiteral("heatmap"));
+  REQUIRE(table);
+  emit table->clicked(cell);
+  auto* detail = qobject_cast<HostDetailView*>(w.view(3));
+  REQUIRE(detail);
+  CHECK(w.tabs()->currentWidget() == detail);
+  REQUIRE(wait_for([&] { return !w.busy() && detail->current_host() == host; }));
+  const QAbstractItemModel* results = detail->export_model();
+  REQUIRE(results->rowCount() > 0);
+  int failing = 0;
+  for (int r = 0; r < results->rowCount(); ++r) {
+    QString sec = results->index(r, ResultTableModel::Section).data().toString();
+    CHECK((sec == section || sec.startsWith(section + QLatin1Char('.'))));
+    failing += results->index(r, ResultTableModel::Result).data().toString() == QStringLiteral("fail");
+  }
+  CHECK(failing == cell.data().toInt());
+  // The first failure is selected, with its evidence, rationale and remediation from the content.
+  auto* text = detail->findChild<QTextBrowser*>();
+  REQUIRE(text);
+  QString shown = text->toPlainText();
+  CHECK(shown.contains(QStringLiteral("Evidence")));
+  CHECK(shown.contains(QStringLiteral("Rationale")));
+  CHECK(shown.contains(QStringLiteral("Remediation")));
+  CHECK(shown.contains(QStringLiteral("References")));
+  detail->copy_remediation();
+  CHECK(!QApplication::clipboard()->text().isEmpty());
+  CHECK(shown.contains(QApplication::clipboard()->text().left(20)));
+
+  // Trends: the diff of the two newest scans names the host that got better.
+  auto* trends = qobject_cast<TrendsView*>(w.view(7));
+  REQUIRE(trends);
+  trends->compare_newest();
+  REQUIRE(wait_for([&] { return !w.busy() && trends->export_model()->columnCount() == HostDiffModel::ColumnCount; }));
+  bool web01 = false;
+  for (int r = 0; r < trends->export_model()->rowCount(); ++r)
+    if (trends->export_model()->index(r, HostDiffModel::Host).data().toString() == QStringLiteral("web-01")) {
+      web01 = true;
+      CHECK(trends->export_model()->index(r, HostDiffModel::Change).data().toString() == QStringLiteral("better"));
+    }
+  CHECK(web01);
+}
+
+TEST_CASE("gui window: an unreadable store is an error message, not a crash", "[gui][window]") {
+  ft::TempDir t;
+  std::ofstream(t.path() / "junk.db") << "this is not a database";
+  WindowOptions o;
+  o.use_settings = false;
+  o.content_dir = ft::source_dir();
+  MainWindow w(o);
+  w.open_store(QString::fromStdString((t.path() / "junk.db").string()));
+  REQUIRE(wait_for([&] { return !w.busy(); }));
+  CHECK(!w.last_error().isEmpty());
+  CHECK(w.last_error().contains(QStringLiteral("junk.db")));
+  w.open_store(QString::fromStdString((t.path() / "missing.db").string()));
+  REQUIRE(wait_for([&] { return !w.busy(); }));
+  CHECK(w.last_error().contains(QStringLiteral("missing.db")));
+}
+
+TEST_CASE("gui scan dialog: a scan runs in a worker with progress and lands in the store", "[gui][scan]") {
+  ft::TempDir t;
+  auto db = t.path() / "scans.db";
+  ft::FixtureTree root("ssh-fail");
+  auto content = std::make_shared<const ContentSet>(ft::repository_content());
+  ScanDialog dlg(content, db);
+  dlg.show();
+  child<QRadioButton>(&dlg, "targetRoot")->setChecked(true);
+  child<QLineEdit>(&dlg, "rootPath")->setText(QString::fromStdString(root.root().string()));
+  auto* profile = child<QComboBox>(&dlg, "profile");
+  profile->setCurrentIndex(profile->findData(QStringLiteral("cis-debian-12")));
+  QSignalSpy stored(&dlg, &ScanDialog::scan_stored);
+  child<QPushButton>(&dlg, "run")->click();
+  CHECK(dlg.running());
+  REQUIRE(wait_for([&] { return stored.count() == 1; }, 60000));
+  auto* bar = child<QProgressBar>(&dlg, "progress");
+  CHECK(bar->value() == bar->maximum());
+  auto st = Store::open(db, Store::Mode::read_only);
+  REQUIRE(st);
+  auto latest = st->latest_scan();
+  REQUIRE(latest);
+  REQUIRE(latest->has_value());
+  CHECK((*latest)->info.profile == "cis-debian-12");
+  CHECK((*latest)->hosts == 1);
+  CHECK((*latest)->summary.fail > 0);
+  CHECK(stored.front().at(1).toLongLong() == (*latest)->info.id);
+
+  // A root that is not there is refused before anything runs.
+  child<QLineEdit>(&dlg, "rootPath")->setText(QString::fromStdString((t.path() / "nope").string()));
+  child<QPushButton>(&dlg, "run")->click();
+  CHECK(!dlg.running());
+  CHECK(child<QLabel>(&dlg, "status")->text().contains(QStringLiteral("not a directory")));
+}
+
+TEST_CASE("gui scan dialog: cancel stops a fleet scan and keeps the hosts already done", "[gui][scan]") {
+  ft::TempDir t;
+  auto db = t.path() / "scans.db";
+  // Hosts on loopback ports nothing listens on: each fails fast, one at a time.
+  {
+    std::ofstream inv(t.path() / "inventory.yaml");
+    inv << "hosts:\n";
+    for (int i = 0; i < 400; ++i) inv << "  h" << i << ": {address: 127.0.0.1, port: 9}\n";
+  }
+  auto content = std::make_shared<const ContentSet>(ft::repository_content());
+  ScanDialog dlg(content, db);
+  dlg.show();
+  child<QRadioButton>(&dlg, "targetInventory")->setChecked(true);
+  child<QLineEdit>(&dlg, "inventoryPath")->setText(QString::fromStdString((t.path() / "inventory.yaml").string()));
+  child<QSpinBox>(&dlg, "parallel")->setValue(1);
+  QSignalSpy stored(&dlg, &ScanDialog::scan_stored);
+  auto* bar = child<QProgressBar>(&dlg, "progress");
+  child<QPushButton>(&dlg, "run")->click();
+  REQUIRE(dlg.running());
+  REQUIRE(wait_for([&] { return bar->value() >= 1; }));
+  child<QPushButton>(&dlg, "cancel")->click();
+  REQUIRE(wait_for([&] { return stored.count() == 1; }, 60000));
+  auto st = Store::open(db, Store::Mode::read_only);
+  REQUIRE(st);
+  auto latest = st->latest_scan();
+  REQUIRE(latest);
+  REQUIRE(latest->has_value());
+  CHECK((*latest)->status == "cancelled");
+  CHECK((*latest)->hosts >= 1);
+  CHECK((*latest)->hosts < 400);
+}
