@@ -2,6 +2,7 @@
 
 #include "fleetaudit/store.hpp"
 
+#include <cstdint>
 #include <cstdlib>
 #include <algorithm>
 #include <map>
@@ -647,35 +648,69 @@ Expected<std::vector<HostSummary>> Store::hosts(std::int64_t scan_id) const {
   return out;
 }
 
+// checks() and section_matrix() read every result of a scan once, in store
+// order (hosts by position, each host's results by its primary key), and
+// count in memory: joining per check or grouping in SQL made SQLite seek or
+// sort millions of rows (14 s and 6 s for 10,000 hosts x 300 checks; one
+// pass takes under half a second).
+namespace {
+
+// The result kinds of one scan, host by host in scan order.
+template <class OnResult>
+bool for_each_result(sqlite3* db, std::int64_t scan_id, OnResult&& on_result) {
+  sql::Statement st(db,
+                    "SELECT h.id, r.idx, r.result FROM hosts h JOIN results r ON r.host_id = h.id"
+                    " WHERE h.scan_id = ? ORDER BY h.position");  // each host's results come in key order (idx)
+  if (!st.ok()) return false;
+  st.bind(1, scan_id);
+  int rc;
+  while ((rc = st.step()) == SQLITE_ROW) on_result(st.int64(0), static_cast<std::size_t>(st.int64(1)), static_cast<int>(st.int64(2)));
+  return rc == SQLITE_DONE;
+}
+
+}  // namespace
+
 Expected<std::vector<CheckSummary>> Store::checks(std::int64_t scan_id) const {
-  sql::Statement st(impl_->db.get(),
-                    "SELECT c.check_id, c.section, c.title, c.severity,"
-                    " coalesce(sum(r.result = 0), 0), coalesce(sum(r.result = 1), 0), coalesce(sum(r.result = 2), 0),"
-                    " coalesce(sum(r.result = 3), 0), coalesce(sum(r.result = 4), 0), coalesce(sum(r.result = 5), 0),"
-                    " count(DISTINCT CASE WHEN r.result = 1 THEN r.host_id END)"
-                    " FROM scan_checks c LEFT JOIN hosts h ON h.scan_id = c.scan_id"
-                    " LEFT JOIN results r ON r.host_id = h.id AND r.idx = c.idx"
-                    " WHERE c.scan_id = ? GROUP BY c.idx ORDER BY c.idx");
+  sqlite3* db = impl_->db.get();
+  sql::Statement st(db, "SELECT idx, check_id, section, title, severity FROM scan_checks WHERE scan_id = ? ORDER BY idx");
   if (!st.ok()) return fail(impl_->err("cannot count results per check"));
   st.bind(1, scan_id);
   std::vector<CheckSummary> out;
+  std::vector<std::size_t> at;  // idx -> position in out
   int rc;
   while ((rc = st.step()) == SQLITE_ROW) {
+    auto idx = static_cast<std::size_t>(st.int64(0));
     CheckSummary c;
-    c.check_id = st.text(0);
-    c.section = st.text(1);
-    c.title = st.text(2);
-    c.severity = static_cast<Severity>(std::clamp<std::int64_t>(st.int64(3), 0, 4));
-    c.pass = static_cast<int>(st.int64(4));
-    c.fail = static_cast<int>(st.int64(5));
-    c.error = static_cast<int>(st.int64(6));
-    c.not_applicable = static_cast<int>(st.int64(7));
-    c.manual = static_cast<int>(st.int64(8));
-    c.waived = static_cast<int>(st.int64(9));
-    c.hosts_failing = static_cast<int>(st.int64(10));
+    c.check_id = st.text(1);
+    c.section = st.text(2);
+    c.title = st.text(3);
+    c.severity = static_cast<Severity>(std::clamp<std::int64_t>(st.int64(4), 0, 4));
+    if (at.size() <= idx) at.resize(idx + 1, SIZE_MAX);
+    at[idx] = out.size();
     out.push_back(std::move(c));
   }
   if (rc != SQLITE_DONE) return fail(impl_->err("cannot count results per check"));
+  std::vector<std::int64_t> last_failing(out.size(), -1);  // a host counts once per check
+  bool ok = for_each_result(db, scan_id, [&](std::int64_t host, std::size_t idx, int result) {
+    if (idx >= at.size() || at[idx] == SIZE_MAX) return;
+    CheckSummary& c = out[at[idx]];
+    switch (result) {
+      case 0: ++c.pass; break;
+      case 1:
+        ++c.fail;
+        if (last_failing[at[idx]] != host) {
+          last_failing[at[idx]] = host;
+          ++c.hosts_failing;
+        }
+        break;
+      case 2: ++c.error; break;
+      case 3: ++c.not_applicable; break;
+      case 4: ++c.manual; break;
+      case 5: ++c.waived; break;
+      default: break;
+    }
+  });
+  if (!ok) return fail(impl_->err("cannot count results per check"));
   return out;
 }
 
@@ -697,10 +732,7 @@ Expected<std::vector<SectionCell>> Store::section_matrix(std::int64_t scan_id, i
   // The group of each entry computed once per check, not per result.
   sqlite3* db = impl_->db.get();
   sql::Statement checks(db, "SELECT idx, section FROM scan_checks WHERE scan_id = ? ORDER BY idx");
-  sql::Statement counts(db,
-                        "SELECT r.host_id, r.idx, sum(r.result = 1), sum(r.result IN (0, 1, 2)) FROM results r"
-                        " JOIN hosts h ON h.id = r.host_id WHERE h.scan_id = ? GROUP BY r.host_id, r.idx ORDER BY h.position, r.idx");
-  if (!checks.ok() || !counts.ok()) return fail(impl_->err("cannot count results per section"));
+  if (!checks.ok()) return fail(impl_->err("cannot count results per section"));
   checks.bind(1, scan_id);
   std::vector<std::string> group;
   while (checks.step() == SQLITE_ROW) {
@@ -711,25 +743,22 @@ Expected<std::vector<SectionCell>> Store::section_matrix(std::int64_t scan_id, i
     if (group.size() <= idx) group.resize(idx + 1);
     group[idx] = sec.substr(0, cut);
   }
-  counts.bind(1, scan_id);
   std::vector<SectionCell> out;
-  std::map<std::string, std::size_t> at;  // section -> index in out, for the current host
+  std::map<std::string_view, std::size_t> at;  // section -> index in out, for the current host
   std::int64_t current = -1;
-  int rc;
-  while ((rc = counts.step()) == SQLITE_ROW) {
-    std::int64_t host = counts.int64(0);
-    auto idx = static_cast<std::size_t>(counts.int64(1));
+  static const std::string none;
+  bool ok = for_each_result(db, scan_id, [&](std::int64_t host, std::size_t idx, int result) {
     if (host != current) {
       current = host;
       at.clear();
     }
-    const std::string& sec = idx < group.size() ? group[idx] : std::string();
+    const std::string& sec = idx < group.size() ? group[idx] : none;
     auto [it, fresh] = at.emplace(sec, out.size());
     if (fresh) out.push_back(SectionCell{host, sec, 0, 0});
-    out[it->second].fail += static_cast<int>(counts.int64(2));
-    out[it->second].counted += static_cast<int>(counts.int64(3));
-  }
-  if (rc != SQLITE_DONE) return fail(impl_->err("cannot count results per section"));
+    out[it->second].fail += result == 1;
+    out[it->second].counted += result == 0 || result == 1 || result == 2;
+  });
+  if (!ok) return fail(impl_->err("cannot count results per section"));
   return out;
 }
 

@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include <map>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -374,4 +376,88 @@ TEST_CASE("store: summary queries agree with the full scan they summarize", "[st
   CHECK((*trend)[1].fail == 5);
   auto bad = st->scan(999);
   REQUIRE(!bad);
+}
+
+TEST_CASE("store: per-check and per-section counts agree with the stored results on a random fleet", "[store][queries]") {
+  ft::TempDir t;
+  auto st = Store::open(t.path() / "fa.db");
+  REQUIRE(st);
+  std::mt19937 rng(7);
+  ScanReport r = sample_report("h0", 0);
+  r.hosts.clear();
+  r.snapshots.clear();
+  const char* sections[] = {"1.1.1", "1.2", "2.1", "3", "5.1.20", "5.2.1", "10.1"};
+  const int checks = 14;
+  r.scan.checks_selected = checks;
+  for (int h = 0; h < 25; ++h) {
+    HostReport host;
+    host.host = "host-" + std::to_string(h);
+    for (int c = 0; c < checks; ++c) {
+      // Some checks have several subjects; a host may fail one subject and pass another.
+      int subjects = c % 5 == 0 ? 1 + static_cast<int>(rng() % 3) : 1;
+      for (int s = 0; s < subjects; ++s) {
+        CheckResult res;
+        res.check_id = "c" + std::to_string(c);
+        res.section = sections[c % 7];
+        res.title = "check " + std::to_string(c);
+        res.item = static_cast<std::uint32_t>(c);
+        res.subject = subjects > 1 ? "s" + std::to_string(s) : "";
+        res.result = static_cast<ResultKind>(rng() % 6);
+        host.results.push_back(res);
+      }
+    }
+    host.summary = summarize(host.results);
+    r.hosts.push_back(host);
+    r.snapshots.push_back(ft::SnapshotBuilder().snap);
+  }
+  auto id = st->save(r);
+  REQUIRE(id);
+  auto full = st->load(*id);
+  REQUIRE(full);
+  auto counted = st->checks(*id);
+  REQUIRE(counted);
+  REQUIRE(counted->size() == static_cast<std::size_t>(checks));
+  for (const auto& c : *counted) {
+    INFO(c.check_id);
+    int n[6] = {0, 0, 0, 0, 0, 0};
+    std::set<std::string> failing;
+    for (const auto& h : full->hosts)
+      for (const auto& res : h.results)
+        if (res.check_id == c.check_id) {
+          ++n[static_cast<int>(res.result)];
+          if (res.result == ResultKind::fail) failing.insert(h.host);
+        }
+    CHECK(c.pass == n[0]);
+    CHECK(c.fail == n[1]);
+    CHECK(c.error == n[2]);
+    CHECK(c.not_applicable == n[3]);
+    CHECK(c.manual == n[4]);
+    CHECK(c.waived == n[5]);
+    CHECK(c.hosts_failing == static_cast<int>(failing.size()));
+  }
+  for (int depth : {1, 2}) {
+    auto cells = st->section_matrix(*id, depth);
+    REQUIRE(cells);
+    auto hosts = st->hosts(*id);
+    REQUIRE(hosts);
+    std::map<std::pair<std::int64_t, std::string>, std::pair<int, int>> expect;
+    for (std::size_t i = 0; i < full->hosts.size(); ++i)
+      for (const auto& res : full->hosts[i].results) {
+        std::size_t cut = 0;
+        for (int d = 0; d < depth && cut != std::string::npos; ++d) cut = res.section.find('.', cut ? cut + 1 : 0);
+        auto& e = expect[{(*hosts)[i].host_id, res.section.substr(0, cut)}];
+        e.first += res.result == ResultKind::fail;
+        e.second += res.result == ResultKind::pass || res.result == ResultKind::fail || res.result == ResultKind::error;
+      }
+    REQUIRE(cells->size() == expect.size());
+    std::int64_t last_host = 0;
+    for (const auto& cell : *cells) {
+      INFO(depth << " " << cell.host_id << " " << cell.section);
+      CHECK(cell.host_id >= last_host);  // host by host, in scan order
+      last_host = cell.host_id;
+      auto e = expect.at({cell.host_id, cell.section});
+      CHECK(cell.fail == e.first);
+      CHECK(cell.counted == e.second);
+    }
+  }
 }
