@@ -173,6 +173,10 @@ ScanDiff diff_rows(const std::vector<HostSummary>& before, const std::vector<Hos
   }
   for (auto& [id, c] : checks)
     if (c.failing_before != c.failing_after) d.checks.push_back(std::move(c));
+  // The largest changes first; checks by id among equals.
+  std::stable_sort(d.checks.begin(), d.checks.end(), [](const CheckDiff& a, const CheckDiff& b) {
+    return std::abs(a.failing_after - a.failing_before) > std::abs(b.failing_after - b.failing_before);
+  });
   return d;
 }
 

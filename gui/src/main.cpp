@@ -70,12 +70,13 @@ void bench_filter(MainWindow& w, const QStringList& queries) {
       times.push_back(static_cast<double>(t.nsecsElapsed()) / 1e6);
     };
     for (int i = 1; i <= q.size(); ++i) key(q.left(i));
+    const int shown = hv->proxy().rowCount();
     for (int i = q.size() - 1; i >= 0; --i) key(q.left(i));  // and erased again
     std::vector<double> s = times;
     std::sort(s.begin(), s.end());
     std::printf("{\"bench\":\"filter_keystroke\",\"query\":\"%s\",\"keystrokes\":%zu,\"median_ms\":%.2f,\"max_ms\":%.2f,\"hosts\":%d,"
                 "\"shown_at_full_query\":%d}\n",
-                qPrintable(q), times.size(), s[s.size() / 2], s.back(), hv->model().rowCount(), -1);
+                qPrintable(q), times.size(), s[s.size() / 2], s.back(), hv->model().rowCount(), shown);
     all.insert(all.end(), times.begin(), times.end());
   }
   std::sort(all.begin(), all.end());

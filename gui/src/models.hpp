@@ -61,7 +61,7 @@ class HostFilterProxy : public QSortFilterProxyModel {
 class CheckTableModel : public QAbstractTableModel {
   Q_OBJECT
  public:
-  enum Column { Section, Check, Title, Severity_, Pass, Fail, Error, Waived, HostsFailing, ColumnCount };
+  enum Column { Section, Check, Title, Severity_, HostsFailing, Fail, Error, Waived, Pass, ColumnCount };
   using QAbstractTableModel::QAbstractTableModel;
   void set_rows(std::vector<CheckSummary> rows);
   int rowCount(const QModelIndex& parent = {}) const override;

@@ -75,6 +75,12 @@ ScanDialog::ScanDialog(std::shared_ptr<const ContentSet> content, std::filesyste
   parallel_->setValue(settings.value(QStringLiteral("scan/parallel"), 16).toInt());
   form->addRow(tr("Hosts at once"), parallel_);
   parallel_->setObjectName(QStringLiteral("parallel"));
+  connect_timeout_ = new QSpinBox(this);
+  connect_timeout_->setRange(1, 300);
+  connect_timeout_->setSuffix(tr(" s"));
+  connect_timeout_->setValue(settings.value(QStringLiteral("scan/connect_timeout"), 10).toInt());
+  connect_timeout_->setObjectName(QStringLiteral("connectTimeout"));
+  form->addRow(tr("Connect timeout"), connect_timeout_);
   accept_keys_ = new QCheckBox(tr("Record unknown host keys (a changed key is always refused)"), this);
   form->addRow(QString(), accept_keys_);
   sudo_ = new QCheckBox(tr("Collect through sudo -n"), this);
@@ -111,6 +117,7 @@ ScanDialog::ScanDialog(std::shared_ptr<const ContentSet> content, std::filesyste
     accept_keys_->setEnabled(inv_on);
     sudo_->setEnabled(inv_on);
     parallel_->setEnabled(inv_on);
+    connect_timeout_->setEnabled(inv_on);
   };
   connect(inventory_, &QRadioButton::toggled, this, sync);
   connect(root_, &QRadioButton::toggled, this, sync);
@@ -186,6 +193,7 @@ void ScanDialog::start() {
     req.keep_results = false;
     req.ssh.accept_new_host_keys = accept_keys_->isChecked();
     req.ssh.sudo = sudo_->isChecked();
+    req.ssh.connect_timeout = connect_timeout_->value();
   } else if (root_->isChecked()) {
     QString path = root_path_->text().trimmed();
     std::error_code ec;
@@ -205,6 +213,7 @@ void ScanDialog::start() {
   settings.setValue(QStringLiteral("scan/limit"), limit_->text());
   settings.setValue(QStringLiteral("scan/profile"), profile);
   settings.setValue(QStringLiteral("scan/parallel"), parallel_->value());
+  settings.setValue(QStringLiteral("scan/connect_timeout"), connect_timeout_->value());
   settings.setValue(QStringLiteral("scan/root"), root_path_->text());
   settings.setValue(QStringLiteral("scan/target"), local_->isChecked() ? QStringLiteral("local")
                                                    : root_->isChecked() ? QStringLiteral("root")

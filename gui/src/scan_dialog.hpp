@@ -61,6 +61,7 @@ class ScanDialog : public QDialog {
   QComboBox* profile_ = nullptr;
   QSpinBox* level_ = nullptr;
   QSpinBox* parallel_ = nullptr;
+  QSpinBox* connect_timeout_ = nullptr;
   QCheckBox* accept_keys_ = nullptr;
   QCheckBox* sudo_ = nullptr;
   QProgressBar* bar_ = nullptr;

@@ -16,6 +16,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QHorizontalBarSeries>
+#include <QHorizontalStackedBarSeries>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLegend>
@@ -56,6 +57,10 @@ QLabel* heading(const QString& text, QWidget* parent) {
 bool dark_palette() { return qApp->palette().color(QPalette::Window).lightness() < 128; }
 
 QString color_hex(const QColor& c) { return c.name(QColor::HexRgb); }
+
+QString count(qsizetype n, const char* one, const char* many) {
+  return QStringLiteral("%1 %2").arg(n).arg(QString::fromLatin1(n == 1 ? one : many));
+}
 
 }  // namespace
 
@@ -123,11 +128,16 @@ OverviewView::OverviewView(QWidget* parent) : View(parent) {
   worst_view_ = make_table(this);
   worst_view_->setModel(&worst_proxy_);
   worst_view_->setSortingEnabled(false);
+  worst_view_->horizontalHeader()->setStretchLastSection(false);
   for (int c : {HostTableModel::Group, HostTableModel::Kernel, HostTableModel::Uptime, HostTableModel::Low})
     worst_view_->setColumnHidden(c, true);
   connect(worst_view_, &QTableView::activated, this,
           [this](const QModelIndex& i) { emit open_host(i.data(kHostRole).toString(), {}); });
-  right->addWidget(worst_view_, 1);
+  right->addWidget(worst_view_, 3);
+  severity_ = new QChartView(this);
+  severity_->setRenderHint(QPainter::Antialiasing);
+  severity_->setMinimumHeight(170);
+  right->addWidget(severity_, 2);
   right->addWidget(heading(tr("Patch and uptime"), this));
   fleet_ = new QLabel(tr("Reading host profiles…"), this);
   fleet_->setTextFormat(Qt::RichText);
@@ -223,6 +233,35 @@ void OverviewView::set_stage1(const FleetStage1& d) {
   for (std::size_t i = 0; i < n; ++i) worst.push_back(*order[i]);
   worst_.set_rows(std::move(worst));
   worst_view_->resizeColumnsToContents();
+  worst_view_->horizontalHeader()->setSectionResizeMode(HostTableModel::Name, QHeaderView::Stretch);
+
+  // Failures by severity over the fleet.
+  auto* bars = new QChart;
+  auto* series = new QHorizontalStackedBarSeries(bars);
+  QStringList cats;
+  for (int v = 0; v <= 4; ++v) {
+    auto* set = new QBarSet(severity_text(static_cast<Severity>(v)));
+    for (int k = 0; k <= 4; ++k) *set << (k == v ? s.fail_by_severity[v] : 0);
+    set->setColor(severity_color(static_cast<Severity>(v)));
+    series->append(set);
+    cats << severity_text(static_cast<Severity>(v));
+  }
+  series->setLabelsVisible(true);
+  bars->addSeries(series);
+  auto* y = new QBarCategoryAxis(bars);
+  y->append(cats);
+  bars->addAxis(y, Qt::AlignLeft);
+  series->attachAxis(y);
+  auto* x = new QValueAxis(bars);
+  x->setLabelFormat(QStringLiteral("%d"));
+  bars->addAxis(x, Qt::AlignBottom);
+  series->attachAxis(x);
+  bars->legend()->hide();
+  bars->setTitle(tr("Failures by severity"));
+  style_chart(bars);
+  QChart* old_bars = severity_->chart();
+  severity_->setChart(bars);
+  delete old_bars;
   has_data_ = true;
   score_->update();
 }
@@ -236,24 +275,25 @@ void OverviewView::set_stage2(const FleetStage2& d) {
   int drifting = 0;
   for (const auto& u : a.uniformity)
     if (u.group == "fleet" && !u.drifting.empty()) ++drifting;
-  fleet_->setText(tr("Mean risk <b>%1</b> over %2 profiled hosts<br>"
-                     "%3 hosts with pending updates (%4 with security updates, %5 security updates in all)<br>"
-                     "%6 hosts need a reboot, %7 run a kernel older than the one installed, %8 run replaced libraries<br>"
-                     "%9 components are not uniform across the fleet")
+  fleet_->setText(tr("Mean risk <b>%1</b> over %2<br>"
+                     "%3 with pending updates (%4 with security updates, %5 in all)<br>"
+                     "%6 need a reboot, %7 run a kernel older than the one installed, %8 run replaced libraries<br>"
+                     "%9 not uniform across the fleet (see Uniformity)")
                       .arg(a.mean_risk, 0, 'f', 1)
-                      .arg(a.hosts.size())
-                      .arg(a.hosts_with_pending)
+                      .arg(count(static_cast<qsizetype>(a.hosts.size()), "profiled host", "profiled hosts"))
+                      .arg(count(a.hosts_with_pending, "host", "hosts"))
                       .arg(a.hosts_with_security)
-                      .arg(a.security_total)
-                      .arg(a.hosts_reboot_required)
+                      .arg(count(a.security_total, "security update", "security updates"))
+                      .arg(count(a.hosts_reboot_required, "host", "hosts"))
                       .arg(a.hosts_kernel_outdated)
                       .arg(a.hosts_with_stale)
-                      .arg(drifting));
+                      .arg(count(drifting, "component is", "components are")));
   worst_.apply_profiles(a.hosts);
 }
 
 void OverviewView::palette_changed() {
   if (donut_->chart()) style_chart(donut_->chart());
+  if (severity_->chart()) style_chart(severity_->chart());
 }
 
 // --- hosts ---------------------------------------------------------------------
@@ -331,8 +371,8 @@ HeatmapView::HeatmapView(QWidget* parent) : View(parent) {
   for (auto [f, label] : {std::pair{0, "no failure"}, {1, "few fail"}, {4, "a third"}, {7, "most"}, {10, "all fail"}})
     chips << QStringLiteral("<span style='background:%1;color:%2'>&nbsp;%3&nbsp;</span>")
                  .arg(color_hex(heat_color(f, 10)), color_hex(contrast_text(heat_color(f, 10))), tr(label));
-  legend_->setText(tr("Hosts (worst first) by benchmark section: each cell counts failing results and is coloured by the share "
-                      "of results that fail. Click a cell for the host's checks in that section. &nbsp;") +
+  legend_->setText(tr("Hosts, worst first, by benchmark section: failing results per cell, coloured by the failing share. "
+                      "Click a cell for that host's checks in the section.&nbsp; ") +
                    chips.join(QLatin1Char(' ')));
   legend_->setWordWrap(true);
   layout->addWidget(legend_);
@@ -496,10 +536,11 @@ void HostDetailView::show_result(const QModelIndex& proxy_index) {
                           color_hex(severity_color(r.severity)), severity_text(r.severity), color_hex(result_color(r.result)),
                           QString::fromLatin1(rk.data(), static_cast<int>(rk.size())),
                           r.subject.empty() ? QString() : QStringLiteral(" &nbsp; subject %1").arg(esc(r.subject)));
-  html += QStringLiteral("<h4>%1</h4><pre>%2</pre>").arg(tr("Evidence"), r.evidence.empty() ? tr("(none recorded)") : esc(r.evidence));
+  html += QStringLiteral("<h4>%1</h4><p style='white-space:pre-wrap; font-family:monospace'>%2</p>")
+              .arg(tr("Evidence"), r.evidence.empty() ? tr("(none recorded)") : esc(r.evidence));
   if (check) {
     html += QStringLiteral("<h4>%1</h4><p>%2</p>").arg(tr("Rationale"), esc(check->rationale).replace(QLatin1Char('\n'), QStringLiteral("<br>")));
-    html += QStringLiteral("<h4>%1</h4><pre>%2</pre>").arg(tr("Remediation"), esc(check->remediation));
+    html += QStringLiteral("<h4>%1</h4><p style='white-space:pre-wrap; font-family:monospace'>%2</p>").arg(tr("Remediation"), esc(check->remediation));
     QStringList refs;
     for (const auto& [bench, sections] : check->refs.cis) {
       QStringList s;
@@ -715,6 +756,7 @@ ChecksView::ChecksView(QWidget* parent) : View(parent) {
   table_->setModel(&proxy_);
   split->addWidget(table_);
   auto* right = new QWidget(split);
+  right->setMaximumWidth(360);
   auto* rl = new QVBoxLayout(right);
   rl->setContentsMargins(0, 0, 0, 0);
   hosts_label_ = new QLabel(tr("Select a check to list the hosts where it fails."), right);
@@ -753,7 +795,8 @@ void ChecksView::set_checks(std::vector<CheckSummary> checks) {
   hosts_->clear();
   model_.set_rows(std::move(checks));
   table_->resizeColumnsToContents();
-  table_->setColumnWidth(CheckTableModel::Title, std::min(table_->columnWidth(CheckTableModel::Title), 380));
+  table_->setColumnWidth(CheckTableModel::Title, std::min(table_->columnWidth(CheckTableModel::Title), 320));
+  table_->setColumnWidth(CheckTableModel::Check, std::min(table_->columnWidth(CheckTableModel::Check), 260));
 }
 
 void ChecksView::select_worst() {
@@ -861,7 +904,7 @@ void TrendsView::set_diff(const ScanDiff& d) {
   diff_proxy_.sort(HostDiffModel::Delta, Qt::AscendingOrder);
   check_changes_->clear();
   for (const auto& c : d.checks)
-    check_changes_->addItem(QStringLiteral("%1: %2 → %3 hosts failing  (%4)")
+    check_changes_->addItem(QStringLiteral("%1: %2 → %3 hosts failing (%4)")
                                 .arg(c.check_id)
                                 .arg(c.failing_before)
                                 .arg(c.failing_after)
@@ -908,6 +951,7 @@ void TrendsView::rebuild_chart() {
   chart->addSeries(fleet);
   chart->addSeries(fleet_points);
   QLineSeries* host = nullptr;
+  QScatterSeries* host_points = nullptr;
   if (!host_.isEmpty() && !host_points_.empty()) {
     host = new QLineSeries(chart);
     host->setName(tr("%1 score").arg(host_));
@@ -917,15 +961,25 @@ void TrendsView::rebuild_chart() {
       extend(t, it->score);
     }
     chart->addSeries(host);
+    host_points = new QScatterSeries(chart);
+    host_points->setMarkerSize(7);
+    for (const auto& p : host->points()) host_points->append(p);
+    chart->addSeries(host_points);
   }
   auto* x = new QDateTimeAxis(chart);
   x->setFormat(QStringLiteral("MMM d HH:mm"));
   x->setTickCount(std::clamp<int>(static_cast<int>(history_.size()), 2, 6));
   if (tmax <= tmin) tmax = tmin + 3600e3;
+  const qreal pad = (tmax - tmin) * 0.05;  // the first and last points not on the frame
+  tmin -= pad;
+  tmax += pad;
   x->setRange(QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(tmin)), QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(tmax)));
   chart->addAxis(x, Qt::AlignBottom);
   auto* y = new QValueAxis(chart);
-  y->setRange(std::max<qreal>(0, std::floor(lo / 10) * 10 - 5), std::min<qreal>(100, hi + 5));
+  y->setRange(std::max<qreal>(0, std::floor((lo - 2) / 10) * 10), std::min<qreal>(100, std::ceil((hi + 2) / 10) * 10));
+  y->setTickType(QValueAxis::TicksDynamic);
+  y->setTickAnchor(0);
+  y->setTickInterval(y->max() - y->min() > 50 ? 20 : y->max() - y->min() > 20 ? 10 : 5);
   y->setTitleText(tr("score"));
   y->setLabelFormat(QStringLiteral("%.0f"));
   chart->addAxis(y, Qt::AlignLeft);
@@ -933,12 +987,15 @@ void TrendsView::rebuild_chart() {
     s->attachAxis(x);
     s->attachAxis(y);
   }
-  chart->legend()->markers(fleet_points).first()->setVisible(false);
+  for (QAbstractSeries* s : {static_cast<QAbstractSeries*>(fleet_points), static_cast<QAbstractSeries*>(host_points)})
+    if (s)
+      for (QLegendMarker* m : chart->legend()->markers(s)) m->setVisible(false);
   chart->setTitle(history_.empty() ? tr("No scans yet") : tr("Score over the last %1 scans").arg(history_.size()));
   style_chart(chart);
   fleet->setColor(QColor(0x1e, 0x88, 0xe5));
   fleet_points->setColor(QColor(0x1e, 0x88, 0xe5));
   if (host) host->setColor(QColor(0xe5, 0x39, 0x35));
+  if (host_points) host_points->setColor(QColor(0xe5, 0x39, 0x35));
   QChart* old = chart_->chart();
   chart_->setChart(chart);
   delete old;

@@ -72,6 +72,7 @@ class OverviewView : public View {
   QLabel* scan_ = nullptr;
   QLabel* fleet_ = nullptr;
   QChartView* donut_ = nullptr;
+  QChartView* severity_ = nullptr;
   QTableView* worst_view_ = nullptr;
   HostTableModel worst_;
   TextFilterProxy worst_proxy_;
@@ -181,7 +182,7 @@ class RiskView : public View {
   Q_OBJECT
  public:
   explicit RiskView(QWidget* parent = nullptr);
-  QString title() const override { return tr("Patch & uptime risk"); }
+  QString title() const override { return tr("Patch and uptime risk"); }
   const QAbstractItemModel* export_model() const override { return &proxy_; }
   void set_analysis(const FleetAnalysis& a);
   void select_first();

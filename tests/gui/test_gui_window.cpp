@@ -20,6 +20,11 @@
 #include <QTableView>
 #include <QTextBrowser>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <fstream>
 
 #include "export.hpp"
@@ -229,11 +234,25 @@ TEST_CASE("gui scan dialog: a scan runs in a worker with progress and lands in t
 TEST_CASE("gui scan dialog: cancel stops a fleet scan and keeps the hosts already done", "[gui][scan]") {
   ft::TempDir t;
   auto db = t.path() / "scans.db";
-  // Hosts on loopback ports nothing listens on: each fails fast, one at a time.
+  // A loopback port that accepts connections and never answers: each host
+  // there waits out the connect timeout, so the scan is still running when
+  // Cancel is pressed. The first three hosts go to a closed port and fail at
+  // once, which gives the first progress report.
+  int silent = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(silent >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(silent, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(silent, 64) == 0);
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(silent, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  const int port = ntohs(addr.sin_port);
   {
     std::ofstream inv(t.path() / "inventory.yaml");
     inv << "hosts:\n";
-    for (int i = 0; i < 400; ++i) inv << "  h" << i << ": {address: 127.0.0.1, port: 9}\n";
+    for (int i = 0; i < 3; ++i) inv << "  closed" << i << ": {address: 127.0.0.1, port: 9}\n";
+    for (int i = 0; i < 40; ++i) inv << "  silent" << i << ": {address: 127.0.0.1, port: " << port << "}\n";
   }
   auto content = std::make_shared<const ContentSet>(ft::repository_content());
   ScanDialog dlg(content, db);
@@ -241,19 +260,35 @@ TEST_CASE("gui scan dialog: cancel stops a fleet scan and keeps the hosts alread
   child<QRadioButton>(&dlg, "targetInventory")->setChecked(true);
   child<QLineEdit>(&dlg, "inventoryPath")->setText(QString::fromStdString((t.path() / "inventory.yaml").string()));
   child<QSpinBox>(&dlg, "parallel")->setValue(1);
+  child<QSpinBox>(&dlg, "connectTimeout")->setValue(2);
   QSignalSpy stored(&dlg, &ScanDialog::scan_stored);
   auto* bar = child<QProgressBar>(&dlg, "progress");
   child<QPushButton>(&dlg, "run")->click();
   REQUIRE(dlg.running());
   REQUIRE(wait_for([&] { return bar->value() >= 1; }));
   child<QPushButton>(&dlg, "cancel")->click();
+  QElapsedTimer clock;
+  clock.start();
   REQUIRE(wait_for([&] { return stored.count() == 1; }, 60000));
+  ::close(silent);
+  CHECK(clock.elapsed() < 10000);  // at most the host under way finishes
+  CHECK(!dlg.running());
   auto st = Store::open(db, Store::Mode::read_only);
   REQUIRE(st);
   auto latest = st->latest_scan();
   REQUIRE(latest);
   REQUIRE(latest->has_value());
   CHECK((*latest)->status == "cancelled");
-  CHECK((*latest)->hosts >= 1);
-  CHECK((*latest)->hosts < 400);
+  // Every host is accounted for: the ones done with their outcome, the rest
+  // marked as skipped by the cancel.
+  auto hosts = st->hosts((*latest)->info.id);
+  REQUIRE(hosts);
+  CHECK(hosts->size() == 43);
+  int skipped = 0, unreachable = 0;
+  for (const auto& h : *hosts) {
+    skipped += h.state == "cancelled";
+    unreachable += h.name.rfind("closed", 0) == 0 && h.state != "ok" && h.state != "cancelled";
+  }
+  CHECK(unreachable == 3);
+  CHECK(skipped >= 33);
 }
