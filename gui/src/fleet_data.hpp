@@ -50,7 +50,7 @@ struct FleetStage1 {
 struct FleetStage2 {
   std::int64_t scan_id = 0;
   std::vector<CheckSummary> checks;
-  std::vector<SectionCell> cells;    ///< per host and top-level section
+  std::vector<SectionCell> cells;    ///< per host and section group (two levels: "5.2")
   std::vector<std::string> sections; ///< section groups in natural order
   FleetAnalysis analysis;            ///< profiles, uniformity, patch totals
 };

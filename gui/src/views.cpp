@@ -239,9 +239,13 @@ void OverviewView::set_stage1(const FleetStage1& d) {
   auto* bars = new QChart;
   auto* series = new QHorizontalStackedBarSeries(bars);
   QStringList cats;
+  // Summed over the hosts: the scan row keeps the totals, not their severities.
+  int by_severity[5] = {0, 0, 0, 0, 0};
+  for (const auto& h : d.hosts)
+    for (int v = 0; v <= 4; ++v) by_severity[v] += h.summary.summary.fail_by_severity[v];
   for (int v = 0; v <= 4; ++v) {
     auto* set = new QBarSet(severity_text(static_cast<Severity>(v)));
-    for (int k = 0; k <= 4; ++k) *set << (k == v ? s.fail_by_severity[v] : 0);
+    for (int k = 0; k <= 4; ++k) *set << (k == v ? by_severity[v] : 0);
     set->setColor(severity_color(static_cast<Severity>(v)));
     series->append(set);
     cats << severity_text(static_cast<Severity>(v));
@@ -256,6 +260,7 @@ void OverviewView::set_stage1(const FleetStage1& d) {
   x->setLabelFormat(QStringLiteral("%d"));
   bars->addAxis(x, Qt::AlignBottom);
   series->attachAxis(x);
+  x->applyNiceNumbers();
   bars->legend()->hide();
   bars->setTitle(tr("Failures by severity"));
   style_chart(bars);
@@ -276,18 +281,19 @@ void OverviewView::set_stage2(const FleetStage2& d) {
   for (const auto& u : a.uniformity)
     if (u.group == "fleet" && !u.drifting.empty()) ++drifting;
   fleet_->setText(tr("Mean risk <b>%1</b> over %2<br>"
-                     "%3 with pending updates (%4 with security updates, %5 in all)<br>"
-                     "%6 need a reboot, %7 run a kernel older than the one installed, %8 run replaced libraries<br>"
-                     "%9 not uniform across the fleet (see Uniformity)")
+                     "Hosts with pending updates: <b>%3</b> (%4 with security updates; %5 security updates in all)<br>"
+                     "Hosts needing a reboot: <b>%6</b> &nbsp; running an older kernel than installed: <b>%7</b> &nbsp; "
+                     "running replaced libraries: <b>%8</b><br>"
+                     "Components not uniform across the fleet: <b>%9</b> (see Uniformity)")
                       .arg(a.mean_risk, 0, 'f', 1)
                       .arg(count(static_cast<qsizetype>(a.hosts.size()), "profiled host", "profiled hosts"))
-                      .arg(count(a.hosts_with_pending, "host", "hosts"))
+                      .arg(a.hosts_with_pending)
                       .arg(a.hosts_with_security)
-                      .arg(count(a.security_total, "security update", "security updates"))
-                      .arg(count(a.hosts_reboot_required, "host", "hosts"))
+                      .arg(a.security_total)
+                      .arg(a.hosts_reboot_required)
                       .arg(a.hosts_kernel_outdated)
                       .arg(a.hosts_with_stale)
-                      .arg(count(drifting, "component is", "components are")));
+                      .arg(drifting));
   worst_.apply_profiles(a.hosts);
 }
 
@@ -383,7 +389,7 @@ HeatmapView::HeatmapView(QWidget* parent) : View(parent) {
   table_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
   table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 4);
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-  table_->horizontalHeader()->setDefaultSectionSize(44);
+  table_->horizontalHeader()->setDefaultSectionSize(38);
   table_->setObjectName(QStringLiteral("heatmap"));
   layout->addWidget(table_);
   connect(table_, &QTableView::clicked, this, [this](const QModelIndex& i) {
@@ -967,7 +973,7 @@ void TrendsView::rebuild_chart() {
     chart->addSeries(host_points);
   }
   auto* x = new QDateTimeAxis(chart);
-  x->setFormat(QStringLiteral("MMM d HH:mm"));
+  x->setFormat(QStringLiteral("MMM d"));
   x->setTickCount(std::clamp<int>(static_cast<int>(history_.size()), 2, 6));
   if (tmax <= tmin) tmax = tmin + 3600e3;
   const qreal pad = (tmax - tmin) * 0.05;  // the first and last points not on the frame
