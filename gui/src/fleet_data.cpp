@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "fleetaudit/inventory.hpp"
+#include "view_logic.hpp"
 
 namespace fleetaudit::gui {
 
@@ -122,7 +123,9 @@ Expected<FleetStage2> load_stage2(const std::filesystem::path& db, std::int64_t 
   std::sort(out.sections.begin(), out.sections.end(), section_less);
   auto profiles = st->profiles(scan_id);
   if (!profiles) return std::unexpected(profiles.error());
-  out.analysis = analyze_fleet(std::move(*profiles));
+  auto analysis = std::make_shared<FleetAnalysis>(analyze_fleet(std::move(*profiles)));
+  out.risk_order = rank_by_risk(analysis->hosts);
+  out.analysis = std::move(analysis);
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,7 +53,10 @@ struct FleetStage2 {
   std::vector<CheckSummary> checks;
   std::vector<SectionCell> cells;    ///< per host and section group (two levels: "5.2")
   std::vector<std::string> sections; ///< section groups in natural order
-  FleetAnalysis analysis;            ///< profiles, uniformity, patch totals
+  /// Profiles, uniformity, patch totals: shared with the views that show
+  /// them (10,000 profiles are not copied on the GUI thread).
+  std::shared_ptr<const FleetAnalysis> analysis = std::make_shared<const FleetAnalysis>();
+  std::vector<std::size_t> risk_order;  ///< rank_by_risk(analysis->hosts), worked out in the worker
 };
 
 /// Reads the first stage from the store at `db` (opened read-only in the

@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QElapsedTimer>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
@@ -275,6 +276,8 @@ void MainWindow::open_store(const QString& path) {
 }
 
 void MainWindow::show_stage1(FleetStage1 d) {
+  QElapsedTimer clock;
+  clock.start();
   scan_id_ = d.scan ? d.scan->info.id : 0;
   overview_->set_stage1(d);
   trends_->set_history(d.history);
@@ -286,13 +289,14 @@ void MainWindow::show_stage1(FleetStage1 d) {
   detail_->set_host_names(names);
   hosts_->set_rows(d.hosts);
   stage1_ = std::move(d);
+  stage1_gui_ms_ = static_cast<double>(clock.nsecsElapsed()) / 1e6;
   emit stage1_shown();
   if (!stage1_->scan) {
     stage2_done_ = true;
     heatmap_->set_data({}, FleetStage2{});
     checks_->set_checks({});
     uniformity_->set_analysis({});
-    risk_->set_analysis({});
+    risk_->set_analysis(nullptr, {});
     emit stage2_shown();
     return;
   }
@@ -306,13 +310,16 @@ void MainWindow::show_stage1(FleetStage1 d) {
 }
 
 void MainWindow::show_stage2(FleetStage2 d) {
+  QElapsedTimer clock;
+  clock.start();
   overview_->set_stage2(d);
-  hosts_->apply_profiles(d.analysis.hosts);
+  hosts_->apply_profiles(d.analysis->hosts);
   heatmap_->set_data(hosts_->model().rows(), d);
   checks_->set_checks(std::move(d.checks));
-  uniformity_->set_analysis(d.analysis);
-  risk_->set_analysis(d.analysis);
+  uniformity_->set_analysis(*d.analysis);
+  risk_->set_analysis(d.analysis, std::move(d.risk_order));
   stage2_done_ = true;
+  stage2_gui_ms_ = static_cast<double>(clock.nsecsElapsed()) / 1e6;
   emit stage2_shown();
 }
 

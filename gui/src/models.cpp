@@ -344,20 +344,26 @@ QVariant HeatmapModel::headerData(int section, Qt::Orientation o, int role) cons
 // --- risk --------------------------------------------------------------------
 
 void RiskModel::set_profiles(const std::vector<HostProfile>& profiles) {
+  auto a = std::make_shared<FleetAnalysis>();
+  a->hosts = profiles;
+  set_ranked(a, rank_by_risk(profiles));
+}
+void RiskModel::set_ranked(std::shared_ptr<const FleetAnalysis> analysis, std::vector<std::size_t> order) {
   beginResetModel();
-  rows_.clear();
-  for (std::size_t i : rank_by_risk(profiles)) rows_.push_back(profiles[i]);
+  analysis_ = analysis ? std::move(analysis) : std::make_shared<const FleetAnalysis>();
+  order_ = std::move(order);
+  if (order_.size() != analysis_->hosts.size()) order_ = rank_by_risk(analysis_->hosts);
   endResetModel();
 }
 const HostProfile* RiskModel::profile(int row) const {
-  return row >= 0 && row < static_cast<int>(rows_.size()) ? &rows_[static_cast<std::size_t>(row)] : nullptr;
+  return row >= 0 && row < static_cast<int>(order_.size()) ? &at(row) : nullptr;
 }
-int RiskModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(rows_.size()); }
+int RiskModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(order_.size()); }
 int RiskModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
 QVariant RiskModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() >= rowCount()) return {};
-  const HostProfile& p = rows_[static_cast<std::size_t>(index.row())];
+  const HostProfile& p = at(index.row());
   if (role == kHostRole) return qs(p.host);
   if (role == Qt::DisplayRole || role == kSortRole) {
     bool sort = role == kSortRole;

@@ -6,6 +6,7 @@
 #include <QAbstractTableModel>
 #include <QSortFilterProxyModel>
 
+#include <memory>
 #include <vector>
 
 #include "fleet_data.hpp"
@@ -137,7 +138,10 @@ class RiskModel : public QAbstractTableModel {
  public:
   enum Column { Rank, Host, Risk, Kernel, Uptime, SecurityUpdates, Reboot, Contributions, ColumnCount };
   using QAbstractTableModel::QAbstractTableModel;
+  /// Ranks and shows `profiles` (a copy).
   void set_profiles(const std::vector<HostProfile>& profiles);
+  /// Shows the analysis' hosts in an order already worked out (rank_by_risk).
+  void set_ranked(std::shared_ptr<const FleetAnalysis> analysis, std::vector<std::size_t> order);
   const HostProfile* profile(int row) const;
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
@@ -145,7 +149,9 @@ class RiskModel : public QAbstractTableModel {
   QVariant headerData(int section, Qt::Orientation o, int role) const override;
 
  private:
-  std::vector<HostProfile> rows_;  // ranked
+  const HostProfile& at(int row) const { return analysis_->hosts[order_[static_cast<std::size_t>(row)]]; }
+  std::shared_ptr<const FleetAnalysis> analysis_ = std::make_shared<const FleetAnalysis>();
+  std::vector<std::size_t> order_;  // ranked indexes into analysis_->hosts
 };
 
 /// Uniformity per component and group.

@@ -89,6 +89,9 @@ QTableView* make_table(QWidget* parent) {
   // Fixed row heights: the view never measures 10,000 rows.
   t->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
   t->verticalHeader()->setDefaultSectionSize(t->fontMetrics().height() + 6);
+  // Column widths from the first 200 rows, not 1,000: resizing a 10,000-row
+  // table to its contents must not hold the GUI thread.
+  t->verticalHeader()->setResizeContentsPrecision(200);
   t->horizontalHeader()->setHighlightSections(false);
   t->horizontalHeader()->setStretchLastSection(true);
   return t;
@@ -272,7 +275,7 @@ void OverviewView::set_stage1(const FleetStage1& d) {
 }
 
 void OverviewView::set_stage2(const FleetStage2& d) {
-  const FleetAnalysis& a = d.analysis;
+  const FleetAnalysis& a = *d.analysis;
   if (a.hosts.empty()) {
     fleet_->setText(tr("No host profiles in this scan (scanned without fleet facts)."));
     return;
@@ -704,13 +707,16 @@ RiskView::RiskView(QWidget* parent) : View(parent) {
   connect(table_, &QTableView::activated, this, [this](const QModelIndex& i) { emit open_host(i.data(kHostRole).toString(), {}); });
 }
 
-void RiskView::set_analysis(const FleetAnalysis& a) {
-  model_.set_profiles(a.hosts);
+void RiskView::set_analysis(std::shared_ptr<const FleetAnalysis> a, std::vector<std::size_t> order) {
+  if (!a) a = std::make_shared<const FleetAnalysis>();
+  const double mean = a->mean_risk;
+  const bool none = a->hosts.empty();
+  model_.set_ranked(std::move(a), std::move(order));
   proxy_.sort(-1);
-  summary_->setText(a.hosts.empty() ? tr("No host profiles in this scan.")
-                                    : tr("Hosts ranked by uptime and patch risk (0-100): the highest first; ties by pending security "
-                                         "updates, then an outdated running kernel. Select a host to see each contribution. Mean risk %1.")
-                                          .arg(a.mean_risk, 0, 'f', 1));
+  summary_->setText(none ? tr("No host profiles in this scan.")
+                         : tr("Hosts ranked by uptime and patch risk (0-100): the highest first; ties by pending security "
+                              "updates, then an outdated running kernel. Select a host to see each contribution. Mean risk %1.")
+                               .arg(mean, 0, 'f', 1));
   table_->resizeColumnsToContents();
   select_first();
 }

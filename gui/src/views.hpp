@@ -184,7 +184,7 @@ class RiskView : public View {
   explicit RiskView(QWidget* parent = nullptr);
   QString title() const override { return tr("Patch and uptime risk"); }
   const QAbstractItemModel* export_model() const override { return &proxy_; }
-  void set_analysis(const FleetAnalysis& a);
+  void set_analysis(std::shared_ptr<const FleetAnalysis> a, std::vector<std::size_t> order);
   void select_first();
   RiskModel& model() { return model_; }
 
