@@ -4,7 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <QAction>
 #include <QApplication>
+#include <QSettings>
 #include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
@@ -26,6 +28,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 
 #include "export.hpp"
 #include "fleetaudit/store.hpp"
@@ -179,6 +182,44 @@ TEST_CASE("gui window: a store loads off the GUI thread into every view", "[gui]
       CHECK(trends->export_model()->index(r, HostDiffModel::Change).data().toString() == QStringLiteral("better"));
     }
   CHECK(web01);
+}
+
+TEST_CASE("gui window: shortcuts are unique and switch views; window state and the last store are kept", "[gui][window]") {
+  const auto& fx = fixture();
+  QSettings().clear();
+  WindowOptions o;
+  o.use_settings = true;
+  o.content_dir = ft::source_dir();
+  {
+    MainWindow w(o);
+    w.show();
+    std::map<QString, QString> seen;
+    for (QAction* a : w.findChildren<QAction*>()) {
+      if (a->shortcut().isEmpty()) continue;
+      QString key = a->shortcut().toString();
+      auto [it, fresh] = seen.emplace(key, a->text());
+      INFO(key.toStdString() << ": " << a->text().toStdString() << " and " << it->second.toStdString());
+      CHECK(fresh);
+    }
+    for (const char* key : {"Ctrl+O", "Ctrl+N", "Ctrl+E", "Ctrl+Shift+E", "Ctrl+F", "F5", "Ctrl+Q", "Ctrl+1", "Ctrl+8"}) {
+      INFO(key);
+      CHECK(seen.count(QString::fromLatin1(key)) == 1);
+    }
+    for (QAction* a : w.findChildren<QAction*>())
+      if (a->shortcut() == QKeySequence(QStringLiteral("Ctrl+3"))) a->trigger();
+    CHECK(w.tabs()->currentIndex() == 2);
+    w.open_store(QString::fromStdString(fx.db.string()));
+    REQUIRE(wait_for([&] { return w.loaded() && !w.busy(); }));
+    w.resize(1100, 700);
+    w.close();
+  }
+  QSettings s;
+  CHECK(s.value(QStringLiteral("store/last")).toString() == QString::fromStdString(fx.db.string()));
+  CHECK(s.value(QStringLiteral("window/tab")).toInt() == 2);
+  MainWindow again(o);
+  CHECK(again.tabs()->currentIndex() == 2);
+  CHECK(again.size() == QSize(1100, 700));
+  QSettings().clear();
 }
 
 TEST_CASE("gui window: an unreadable store is an error message, not a crash", "[gui][window]") {
