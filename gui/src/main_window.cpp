@@ -339,7 +339,10 @@ void MainWindow::open_host(const QString& host, const QString& section) {
               return Expected<std::pair<HostReport, std::vector<HostScorePoint>>>(std::pair{std::move(*report), std::move(*trend)});
             },
             [this, host, section](Expected<std::pair<HostReport, std::vector<HostScorePoint>>> r) {
-              if (!r) return show_error(qs(r.error().message));
+              if (!r) {
+                detail_->set_message(qs(r.error().message));
+                return show_error(qs(r.error().message));
+              }
               detail_->set_host(std::move(r->first), content_.get(), section);
               trends_->set_host_history(host, r->second);
             });

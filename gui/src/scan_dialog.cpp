@@ -133,7 +133,10 @@ ScanDialog::ScanDialog(std::shared_ptr<const ContentSet> content, std::filesyste
   resize(640, 520);
 }
 
-ScanDialog::~ScanDialog() { cancel_and_wait(); }
+ScanDialog::~ScanDialog() {
+  cancel_and_wait();
+  delete worker_;
+}
 
 bool ScanDialog::running() const { return worker_ && worker_->isRunning(); }
 

@@ -318,8 +318,6 @@ HostsView::HostsView(QWidget* parent) : View(parent) {
   bar->addWidget(filter_, 3);
   state_ = new QComboBox(this);
   state_->addItem(tr("Any state"), QString());
-  for (const char* s : {"ok", "partial", "collection-error", "unreachable", "auth-failed", "host-key-refused", "timeout"})
-    state_->addItem(QString::fromLatin1(s), QString::fromLatin1(s));
   bar->addWidget(state_);
   role_ = new QComboBox(this);
   role_->addItem(tr("Any role"), QString());
@@ -345,6 +343,17 @@ HostsView::HostsView(QWidget* parent) : View(parent) {
 QWidget* HostsView::search_field() { return filter_; }
 
 void HostsView::set_rows(std::vector<HostRow> rows) {
+  // The state facet offers the states this scan has.
+  QStringList states;
+  for (const auto& r : rows)
+    if (!states.contains(r.state)) states << r.state;
+  states.sort();
+  const QString keep = state_->currentData().toString();
+  state_->blockSignals(true);
+  while (state_->count() > 1) state_->removeItem(1);
+  for (const auto& st : states) state_->addItem(st, st);
+  state_->setCurrentIndex(std::max(0, state_->findData(keep)));
+  state_->blockSignals(false);
   model_.set_rows(std::move(rows));
   apply_filter();
   table_->resizeColumnsToContents();
@@ -482,6 +491,8 @@ void HostDetailView::set_host_names(const QStringList& names) {
 }
 
 QString HostDetailView::current_host() const { return qs(model_.host().host); }
+
+void HostDetailView::set_message(const QString& text) { header_->setText(text.toHtmlEscaped()); }
 
 void HostDetailView::set_loading(const QString& host) {
   header_->setText(tr("Reading %1…").arg(host.toHtmlEscaped()));

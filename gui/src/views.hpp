@@ -133,6 +133,8 @@ class HostDetailView : public View {
   /// Shows a host's results; `section` limits them to one section group.
   void set_host(HostReport host, const ContentSet* content, const QString& section);
   void set_loading(const QString& host);
+  /// Says why a host could not be shown (it is not in this scan ...).
+  void set_message(const QString& text);
   void select_first_problem();
   /// Copies the selected result's remediation to the clipboard.
   void copy_remediation();

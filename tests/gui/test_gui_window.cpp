@@ -182,6 +182,14 @@ TEST_CASE("gui window: a store loads off the GUI thread into every view", "[gui]
       CHECK(trends->export_model()->index(r, HostDiffModel::Change).data().toString() == QStringLiteral("better"));
     }
   CHECK(web01);
+
+  // A host the scan does not have: said so, in the detail view too.
+  w.open_host(QStringLiteral("no-such-host"));
+  REQUIRE(wait_for([&] { return !w.busy(); }));
+  CHECK(w.last_error().contains(QStringLiteral("no host 'no-such-host'")));
+  bool said = false;
+  for (auto* l : detail->findChildren<QLabel*>()) said |= l->text().contains(QStringLiteral("no-such-host"));
+  CHECK(said);
 }
 
 TEST_CASE("gui window: shortcuts are unique and switch views; window state and the last store are kept", "[gui][window]") {
