@@ -192,7 +192,7 @@ TEST_CASE("gui window: a store loads off the GUI thread into every view", "[gui]
   CHECK(said);
 }
 
-TEST_CASE("gui window: shortcuts are unique and switch views; window state and the last store are kept", "[gui][window]") {
+TEST_CASE("gui window: shortcuts are unique and switch views, and window state and the last store are kept", "[gui][window]") {
   const auto& fx = fixture();
   QSettings().clear();
   WindowOptions o;
@@ -280,7 +280,7 @@ TEST_CASE("gui scan dialog: a scan runs in a worker with progress and lands in t
   CHECK(child<QLabel>(&dlg, "status")->text().contains(QStringLiteral("not a directory")));
 }
 
-TEST_CASE("gui scan dialog: cancel stops a fleet scan and keeps the hosts already done", "[gui][scan]") {
+TEST_CASE("gui scan dialog: cancel stops a running inventory scan and keeps the hosts already done", "[gui][scan]") {
   ft::TempDir t;
   auto db = t.path() / "scans.db";
   // A loopback port that accepts connections and never answers: each host
