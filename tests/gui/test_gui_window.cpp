@@ -7,7 +7,10 @@
 #include <QAction>
 #include <QApplication>
 #include <QSettings>
+#include <QChart>
+#include <QChartView>
 #include <QCheckBox>
+#include <QLegend>
 #include <QClipboard>
 #include <QComboBox>
 #include <QElapsedTimer>
@@ -228,6 +231,39 @@ TEST_CASE("gui window: shortcuts are unique and switch views, and window state a
   CHECK(again.tabs()->currentIndex() == 2);
   CHECK(again.size() == QSize(1100, 700));
   QSettings().clear();
+}
+
+TEST_CASE("gui window: charts follow a palette change (light to dark and back)", "[gui][window]") {
+  const auto& fx = fixture();
+  WindowOptions o;
+  o.use_settings = false;
+  o.content_dir = ft::source_dir();
+  MainWindow w(o);
+  w.show();
+  w.open_store(QString::fromStdString(fx.db.string()));
+  REQUIRE(wait_for([&] { return w.loaded() && !w.busy(); }));
+  auto charts = [&] {
+    std::vector<QChart*> out;
+    for (auto* v : w.findChildren<QChartView*>())
+      if (v->chart()) out.push_back(v->chart());
+    return out;
+  };
+  REQUIRE(charts().size() >= 4);  // donut, severities, uniformity, trends
+  const QPalette light = QApplication::palette();
+  QPalette dark = light;
+  dark.setColor(QPalette::Window, QColor(0x20, 0x20, 0x20));
+  dark.setColor(QPalette::Base, QColor(0x18, 0x18, 0x18));
+  dark.setColor(QPalette::Text, QColor(0xee, 0xee, 0xee));
+  dark.setColor(QPalette::WindowText, QColor(0xee, 0xee, 0xee));
+  QApplication::setPalette(dark);
+  QApplication::processEvents();
+  for (QChart* c : charts()) {
+    CHECK(c->backgroundBrush().color() == QColor(0x18, 0x18, 0x18));
+    CHECK(c->legend()->labelColor() == QColor(0xee, 0xee, 0xee));
+  }
+  QApplication::setPalette(light);
+  QApplication::processEvents();
+  for (QChart* c : charts()) CHECK(c->backgroundBrush().color() == light.color(QPalette::Base));
 }
 
 TEST_CASE("gui window: an unreadable store is an error message, not a crash", "[gui][window]") {
