@@ -105,27 +105,38 @@ Expected<FleetStage1> load_stage1(const std::filesystem::path& db, std::int64_t 
   return out;
 }
 
-Expected<FleetStage2> load_stage2(const std::filesystem::path& db, std::int64_t scan_id) {
+Expected<FleetStage2> load_stage2(const std::filesystem::path& db, std::int64_t scan_id, Stage2Part part) {
   auto st = open_read_only(db);
   if (!st) return std::unexpected(st.error());
   FleetStage2 out;
   out.scan_id = scan_id;
-  auto checks = st->checks(scan_id);
-  if (!checks) return std::unexpected(checks.error());
-  out.checks = std::move(*checks);
-  // Sub-sections ("5.2"): a benchmark's seven or so chapters say too little per host.
-  auto cells = st->section_matrix(scan_id, 2);
-  if (!cells) return std::unexpected(cells.error());
-  out.cells = std::move(*cells);
-  std::set<std::string> sections;
-  for (const auto& c : out.cells) sections.insert(c.section);
-  out.sections.assign(sections.begin(), sections.end());
-  std::sort(out.sections.begin(), out.sections.end(), section_less);
-  auto profiles = st->profiles(scan_id);
-  if (!profiles) return std::unexpected(profiles.error());
-  auto analysis = std::make_shared<FleetAnalysis>(analyze_fleet(std::move(*profiles)));
-  out.risk_order = rank_by_risk(analysis->hosts);
-  out.analysis = std::move(analysis);
+  switch (part) {
+    case Stage2Part::checks: {
+      auto checks = st->checks(scan_id);
+      if (!checks) return std::unexpected(checks.error());
+      out.checks = std::move(*checks);
+      break;
+    }
+    case Stage2Part::cells: {
+      // Sub-sections ("5.2"): a benchmark's seven or so chapters say too little per host.
+      auto cells = st->section_matrix(scan_id, 2);
+      if (!cells) return std::unexpected(cells.error());
+      out.cells = std::move(*cells);
+      std::set<std::string> sections;
+      for (const auto& c : out.cells) sections.insert(c.section);
+      out.sections.assign(sections.begin(), sections.end());
+      std::sort(out.sections.begin(), out.sections.end(), section_less);
+      break;
+    }
+    case Stage2Part::analysis: {
+      auto profiles = st->profiles(scan_id);
+      if (!profiles) return std::unexpected(profiles.error());
+      auto analysis = std::make_shared<FleetAnalysis>(analyze_fleet(std::move(*profiles)));
+      out.risk_order = rank_by_risk(analysis->hosts);
+      out.analysis = std::move(analysis);
+      break;
+    }
+  }
   return out;
 }
 

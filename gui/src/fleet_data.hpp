@@ -62,8 +62,12 @@ struct FleetStage2 {
 /// Reads the first stage from the store at `db` (opened read-only in the
 /// calling thread). `scan_id` 0: the newest scan.
 Expected<FleetStage1> load_stage1(const std::filesystem::path& db, std::int64_t scan_id = 0);
-/// Reads the second stage of a scan.
-Expected<FleetStage2> load_stage2(const std::filesystem::path& db, std::int64_t scan_id);
+/// The parts of the second stage: each is read on its own (in parallel
+/// workers) and shown as it arrives.
+enum class Stage2Part { checks, cells, analysis };
+inline constexpr Stage2Part kStage2Parts[] = {Stage2Part::checks, Stage2Part::cells, Stage2Part::analysis};
+/// Reads one part of the second stage of a scan (the other parts stay empty).
+Expected<FleetStage2> load_stage2(const std::filesystem::path& db, std::int64_t scan_id, Stage2Part part);
 
 /// Section groups ("1", "2", "10", "5.2") in the order a reader expects
 /// (numerically, part by part).

@@ -21,6 +21,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QThread>
 #include <QThreadPool>
 
 #include "export.hpp"
@@ -44,7 +45,7 @@ void MainWindow::run_async(Work work, Done done, bool always) {
   ++pending_;
   busy_bar_->show();
   const int gen = generation_;
-  QThreadPool::globalInstance()->start([this, gen, always, work = std::move(work), done = std::move(done)]() mutable {
+  pool_.start([this, gen, always, work = std::move(work), done = std::move(done)]() mutable {
     using R = decltype(work());
     std::shared_ptr<R> result;
     try {
@@ -73,6 +74,8 @@ void MainWindow::task_done() {
 }
 
 MainWindow::MainWindow(WindowOptions options, QWidget* parent) : QMainWindow(parent), options_(std::move(options)) {
+  // Checks, heat map cells and profiles are read side by side.
+  pool_.setMaxThreadCount(std::max(3, QThread::idealThreadCount()));
   setWindowTitle(tr("fleetaudit"));
   tabs_ = new QTabWidget(this);
   tabs_->setDocumentMode(true);
@@ -159,7 +162,7 @@ MainWindow::MainWindow(WindowOptions options, QWidget* parent) : QMainWindow(par
 MainWindow::~MainWindow() {
   if (scan_dialog_) scan_dialog_->cancel_and_wait();
   // Workers queue their answers to this window: let them finish first.
-  QThreadPool::globalInstance()->waitForDone();
+  pool_.waitForDone();
 }
 
 View* MainWindow::view(int index) const { return qobject_cast<View*>(tabs_->widget(index)); }
@@ -300,26 +303,43 @@ void MainWindow::show_stage1(FleetStage1 d) {
     emit stage2_shown();
     return;
   }
+  // Paint what is there before the second stage's readers take the cores
+  // (on a small machine they would delay the first paint by half a second).
+  if (isVisible()) tabs_->currentWidget()->repaint();
+  // Checks, heat map cells and host profiles are read in parallel; each
+  // view fills as its part arrives.
   auto db = db_;
   auto scan = scan_id_;
-  run_async([db, scan] { return load_stage2(db, scan); },
-            [this](Expected<FleetStage2> r) {
-              if (!r) return show_error(qs(r.error().message));
-              show_stage2(std::move(*r));
-            });
+  stage2_parts_left_ = static_cast<int>(std::size(kStage2Parts));
+  stage2_gui_ms_ = 0;
+  for (Stage2Part part : kStage2Parts)
+    run_async([db, scan, part] { return load_stage2(db, scan, part); },
+              [this, part](Expected<FleetStage2> r) {
+                if (!r) return show_error(qs(r.error().message));
+                show_stage2_part(part, std::move(*r));
+              });
 }
 
-void MainWindow::show_stage2(FleetStage2 d) {
+void MainWindow::show_stage2_part(Stage2Part part, FleetStage2 d) {
   QElapsedTimer clock;
   clock.start();
-  overview_->set_stage2(d);
-  hosts_->apply_profiles(d.analysis->hosts);
-  heatmap_->set_data(hosts_->model().rows(), d);
-  checks_->set_checks(std::move(d.checks));
-  uniformity_->set_analysis(*d.analysis);
-  risk_->set_analysis(d.analysis, std::move(d.risk_order));
+  switch (part) {
+    case Stage2Part::checks:
+      checks_->set_checks(std::move(d.checks));
+      break;
+    case Stage2Part::cells:
+      heatmap_->set_data(hosts_->model().rows(), d);
+      break;
+    case Stage2Part::analysis:
+      overview_->set_stage2(d);
+      hosts_->apply_profiles(d.analysis->hosts);
+      uniformity_->set_analysis(*d.analysis);
+      risk_->set_analysis(d.analysis, std::move(d.risk_order));
+      break;
+  }
+  stage2_gui_ms_ += static_cast<double>(clock.nsecsElapsed()) / 1e6;
+  if (--stage2_parts_left_ > 0) return;
   stage2_done_ = true;
-  stage2_gui_ms_ = static_cast<double>(clock.nsecsElapsed()) / 1e6;
   emit stage2_shown();
 }
 

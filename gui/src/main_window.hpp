@@ -3,6 +3,7 @@
 // off the GUI thread (each worker opens its own read-only Store handle).
 
 #include <QMainWindow>
+#include <QThreadPool>
 
 #include <filesystem>
 #include <functional>
@@ -90,7 +91,7 @@ class MainWindow : public QMainWindow {
   void task_done();
   void build_menus();
   void show_stage1(FleetStage1 d);
-  void show_stage2(FleetStage2 d);
+  void show_stage2_part(Stage2Part part, FleetStage2 d);
   void show_error(const QString& message);
   void export_current(bool html);
   void open_dialog();
@@ -101,6 +102,10 @@ class MainWindow : public QMainWindow {
   View* view_at_current() const;
 
   WindowOptions options_;
+  /// The window's own readers. Not Qt's global pool: the raster paint
+  /// engine queues parallel drawing work there and waits for it, so a long
+  /// store read in the global pool stalls painting until it ends.
+  QThreadPool pool_;
   QTabWidget* tabs_ = nullptr;
   OverviewView* overview_ = nullptr;
   HostsView* hosts_ = nullptr;
@@ -120,6 +125,7 @@ class MainWindow : public QMainWindow {
   std::optional<FleetStage1> stage1_;
   std::int64_t scan_id_ = 0;
   bool stage2_done_ = false;
+  int stage2_parts_left_ = 0;
   int generation_ = 0;  // bumped on each open: answers for an older store are dropped
   int pending_ = 0;
   QString last_error_;
