@@ -321,23 +321,45 @@ void MainWindow::show_stage1(FleetStage1 d) {
 }
 
 void MainWindow::show_stage2_part(Stage2Part part, FleetStage2 d) {
-  QElapsedTimer clock;
-  clock.start();
+  // The host profiles feed four views: each gets its own turn of the event
+  // loop, so input and paints get in between (on 10,000 hosts each takes
+  // tens of milliseconds).
+  auto shared = std::make_shared<FleetStage2>(std::move(d));
+  std::vector<std::function<void()>> steps;
   switch (part) {
     case Stage2Part::checks:
-      checks_->set_checks(std::move(d.checks));
+      steps.push_back([this, shared] { checks_->set_checks(std::move(shared->checks)); });
       break;
     case Stage2Part::cells:
-      heatmap_->set_data(hosts_->model().rows(), d);
+      steps.push_back([this, shared] { heatmap_->set_data(hosts_->model().rows(), *shared); });
       break;
     case Stage2Part::analysis:
-      overview_->set_stage2(d);
-      hosts_->apply_profiles(d.analysis->hosts);
-      uniformity_->set_analysis(*d.analysis);
-      risk_->set_analysis(d.analysis, std::move(d.risk_order));
+      steps.push_back([this, shared] { overview_->set_stage2(*shared); });
+      steps.push_back([this, shared] { hosts_->apply_profiles(shared->analysis->hosts); });
+      steps.push_back([this, shared] { uniformity_->set_analysis(*shared->analysis); });
+      steps.push_back([this, shared] { risk_->set_analysis(shared->analysis, std::move(shared->risk_order)); });
       break;
   }
+  run_steps(std::move(steps), 0, generation_);
+}
+
+void MainWindow::run_steps(std::vector<std::function<void()>> steps, std::size_t next, int generation) {
+  if (generation != generation_) return;  // another store was opened meanwhile
+  QElapsedTimer clock;
+  clock.start();
+  steps[next]();
   stage2_gui_ms_ += static_cast<double>(clock.nsecsElapsed()) / 1e6;
+  if (next + 1 < steps.size()) {
+    ++pending_;  // busy until the last step
+    QMetaObject::invokeMethod(
+        this,
+        [this, steps = std::move(steps), next, generation]() mutable {
+          run_steps(std::move(steps), next + 1, generation);
+          task_done();
+        },
+        Qt::QueuedConnection);
+    return;
+  }
   if (--stage2_parts_left_ > 0) return;
   stage2_done_ = true;
   emit stage2_shown();

@@ -92,6 +92,7 @@ class MainWindow : public QMainWindow {
   void build_menus();
   void show_stage1(FleetStage1 d);
   void show_stage2_part(Stage2Part part, FleetStage2 d);
+  void run_steps(std::vector<std::function<void()>> steps, std::size_t next, int generation);
   void show_error(const QString& message);
   void export_current(bool html);
   void open_dialog();
