@@ -393,7 +393,7 @@ void MainWindow::open_host(const QString& host, const QString& section) {
 void MainWindow::show_error(const QString& message) {
   last_error_ = message;
   statusBar()->showMessage(message);
-  store_label_->setText(tr("Error"));
+  if (!stage1_) store_label_->setText(tr("No store open"));  // the store itself failed
   qWarning("fleetaudit-gui: %s", qPrintable(message));
 }
 
@@ -404,17 +404,25 @@ void MainWindow::export_current(bool html) {
   QString name = v->title().toLower().replace(QLatin1Char(' '), QLatin1Char('-')).remove(QLatin1Char('&'));
   QString f = QFileDialog::getSaveFileName(this, tr("Export %1").arg(v->title()), QStringLiteral("%1.%2").arg(name, suffix),
                                            html ? tr("HTML (*.html)") : tr("CSV (*.csv)"));
-  if (f.isEmpty()) return;
+  if (!f.isEmpty()) export_view(tabs_->currentIndex(), f, html);
+}
+
+bool MainWindow::export_view(int index, const QString& file, bool html) {
+  View* v = view(index);
+  if (!v || !v->export_model()) return false;
   QString subtitle = stage1_ && stage1_->scan ? tr("Store %1, scan %2 started %3")
                                                     .arg(QString::fromStdString(db_.string()))
                                                     .arg(scan_id_)
                                                     .arg(qs(stage1_->scan->info.started_at))
                                               : QString();
   QString text = html ? model_to_html(*v->export_model(), tr("fleetaudit: %1").arg(v->title()), subtitle) : model_to_csv(*v->export_model());
-  QSaveFile out(f);
-  if (!out.open(QIODevice::WriteOnly) || out.write(text.toUtf8()) < 0 || !out.commit())
-    return show_error(tr("%1: cannot write: %2").arg(f, out.errorString()));
-  statusBar()->showMessage(tr("%1 rows exported to %2").arg(v->export_model()->rowCount()).arg(f), 5000);
+  QSaveFile out(file);
+  if (!out.open(QIODevice::WriteOnly) || out.write(text.toUtf8()) < 0 || !out.commit()) {
+    show_error(tr("%1: cannot write: %2").arg(file, out.errorString()));
+    return false;
+  }
+  statusBar()->showMessage(tr("%1 rows exported to %2").arg(v->export_model()->rowCount()).arg(file), 5000);
+  return true;
 }
 
 void MainWindow::new_scan() {

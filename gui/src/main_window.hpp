@@ -71,6 +71,10 @@ class MainWindow : public QMainWindow {
   /// Writes every view to DIR as NN-name.png. Returns the files written.
   QStringList save_screenshots(const QString& dir);
 
+  /// Writes what view `index` shows (filtered and sorted) to `file` as CSV or
+  /// HTML (File → Export asks for the file, then calls this).
+  bool export_view(int index, const QString& file, bool html);
+
   /// Opens a host in the detail view (optionally one section group).
   void open_host(const QString& host, const QString& section = {});
 

@@ -14,6 +14,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
@@ -116,6 +117,25 @@ TEST_CASE("gui window: a store loads off the GUI thread into every view", "[gui]
   QString csv = model_to_csv(*hv->export_model());
   CHECK(csv.count(QStringLiteral("\r\n")) == 2);
   CHECK(csv.contains(QStringLiteral("hv-01")));
+  // File -> Export writes the same, as CSV and as HTML; an unwritable place is an error.
+  ft::TempDir out;
+  auto csv_file = QString::fromStdString((out.path() / "hosts.csv").string());
+  auto html_file = QString::fromStdString((out.path() / "hosts.html").string());
+  REQUIRE(w.export_view(1, csv_file, false));
+  REQUIRE(w.export_view(1, html_file, true));
+  {
+    QFile f(csv_file);
+    REQUIRE(f.open(QIODevice::ReadOnly));
+    CHECK(QString::fromUtf8(f.readAll()) == csv);
+    QFile h(html_file);
+    REQUIRE(h.open(QIODevice::ReadOnly));
+    QString page = QString::fromUtf8(h.readAll());
+    CHECK(page.contains(QStringLiteral("<td>hv-01</td>")));
+    CHECK(page.contains(QStringLiteral("<p>1 rows</p>")));
+    CHECK(page.contains(QString::fromStdString(fx.db.string())));
+  }
+  CHECK(!w.export_view(1, QStringLiteral("/nonexistent-dir/hosts.csv"), false));
+  CHECK(w.last_error().contains(QStringLiteral("/nonexistent-dir/hosts.csv: cannot write")));
   hv->filter_edit()->clear();
   CHECK(hv->proxy().rowCount() == hv->model().rowCount());
   // Kernel and risk came with the second stage.
