@@ -17,6 +17,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRadioButton>
@@ -328,6 +329,21 @@ TEST_CASE("gui scan dialog: a scan runs in a worker with progress and lands in t
   CHECK((*latest)->hosts == 1);
   CHECK((*latest)->summary.fail > 0);
   CHECK(stored.front().at(1).toLongLong() == (*latest)->info.id);
+
+  // A broken inventory is refused with its problems by file and line.
+  {
+    std::ofstream bad(t.path() / "bad.yaml");
+    bad << "hosts:\n  web-1: {port: seventy}\n";
+  }
+  child<QRadioButton>(&dlg, "targetInventory")->setChecked(true);
+  child<QLineEdit>(&dlg, "inventoryPath")->setText(QString::fromStdString((t.path() / "bad.yaml").string()));
+  child<QPushButton>(&dlg, "run")->click();
+  CHECK(!dlg.running());
+  CHECK(child<QLabel>(&dlg, "status")->text().contains(QStringLiteral("problem")));
+  auto* log = dlg.findChild<QPlainTextEdit*>();
+  REQUIRE(log);
+  CHECK(log->toPlainText().contains(QStringLiteral("bad.yaml:2")));
+  child<QRadioButton>(&dlg, "targetRoot")->setChecked(true);
 
   // A root that is not there is refused before anything runs.
   child<QLineEdit>(&dlg, "rootPath")->setText(QString::fromStdString((t.path() / "nope").string()));
