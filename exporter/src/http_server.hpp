@@ -33,7 +33,7 @@ struct Exposition {
 struct ServerOptions {
   std::string listen_address = ":9847";
   std::string telemetry_path = "/metrics";
-  int threads = 8;
+  int threads = 4;
   WebConfig web;
 };
 

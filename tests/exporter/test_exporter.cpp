@@ -477,6 +477,24 @@ TEST_CASE("exporter: agent mode scans its own host on a schedule through the sca
   CHECK(value(e, "fleetaudit_host_results{host=\"node-a\",result=\"pass\"}") == want.hosts.at("node-a").summary.pass);
   CHECK(e.samples.count("fleetaudit_host_uptime_seconds{host=\"node-a\"}") == 1);
   CHECK(exporter.daemon->stop() == 0);
+
+  // In a container the node's root is mounted somewhere (--root): the
+  // exporter audits that tree, here the stale hypervisor fixture.
+  ft::FixtureTree node("fleet-hypervisor-stale");
+  auto db2 = t.path() / "node.db";
+  Exporter in_pod(t.path(), {"--db", db2.string(), "--local", "--root", node.root().string(), "--scan-interval", "1h",
+                             "--name", "node-b", "--role", "hypervisor", "--store.refresh-interval", "200ms"});
+  in_pod.wait_ready(60s);
+  for (auto until = std::chrono::steady_clock::now() + 60s; std::chrono::steady_clock::now() < until;) {
+    e = parse_exposition(in_pod.metrics());
+    if (e.samples.count("fleetaudit_host_reboot_required{host=\"node-b\"}")) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  INFO(in_pod.daemon->log_text());
+  CHECK(value(e, "fleetaudit_host_reboot_required{host=\"node-b\"}") == 1);
+  CHECK(value(e, "fleetaudit_host_pending_security_updates{host=\"node-b\"}") == 2);
+  CHECK(value(e, "fleetaudit_host_kernel_info{host=\"node-b\",release=\"6.1.0-25-amd64\",build_date=\"2024-08-26\"}") == 1);
+  CHECK(in_pod.daemon->stop() == 0);
 }
 
 TEST_CASE("exporter: fleet mode scans an inventory; an unreachable host is exported as such", "[exporter]") {
