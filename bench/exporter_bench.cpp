@@ -71,13 +71,14 @@ void latency(int port, int requests, bool gzip) {
   std::vector<double> ms;
   std::size_t bytes = 0;
   for (int i = 0; i < requests; ++i) {
-    auto r = ft::http_get(port, "/metrics", gzip ? std::vector<std::string>{"Accept-Encoding: gzip"} : std::vector<std::string>{});
+    auto r = ft::http_get(port, "/metrics", gzip ? std::vector<std::string>{"Accept-Encoding: gzip"} : std::vector<std::string>{},
+                          std::chrono::seconds(20), false);
     if (r.status != 200) {
       std::fprintf(stderr, "request %d: status %d\n", i, r.status);
       std::exit(1);
     }
     ms.push_back(r.seconds * 1000);
-    bytes = r.body.size();
+    bytes = r.body_bytes;
   }
   std::printf("  %-5s %d requests: p50 %.1f ms, p99 %.1f ms, max %.1f ms, %.1f MB per response\n", gzip ? "gzip" : "plain",
               requests, percentile(ms, 50), percentile(ms, 99), *std::max_element(ms.begin(), ms.end()), bytes / 1e6);

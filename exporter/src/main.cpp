@@ -237,17 +237,17 @@ class Exporter {
         e->text = fe::render_fleet(*view, fe::ExpositionOptions{view_.host_checks});
       }
       e->gzip = fe::gzip_head(e->text);
-      std::size_t bytes = e->text.size();
-      server_.publish(std::move(e));
-      // The view and the previous exposition are gone: give their pages back
-      // to the system, so RSS follows the served exposition, not the peak.
-      ::malloc_trim(0);
+      // The self-metrics describe the exposition before anyone can fetch it.
       double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       m_.refreshes.Increment();
       m_.refresh_duration.Set(secs);
       m_.last_refresh.Set(unix_now());
-      m_.exposition_bytes.Set(static_cast<double>(bytes));
+      m_.exposition_bytes.Set(static_cast<double>(e->text.size()));
       m_.exported_hosts.Set(static_cast<double>(hosts));
+      server_.publish(std::move(e));
+      // The view and the previous exposition are gone: give their pages back
+      // to the system, so RSS follows the served exposition, not the peak.
+      ::malloc_trim(0);
       if (last_fp.empty() || !last_error.empty())
         log("info", "serving " + std::to_string(hosts) + " hosts from " + db_.string() + " (built in " +
                         std::to_string(static_cast<int>(secs * 1000)) + " ms)");

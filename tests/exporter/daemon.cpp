@@ -96,7 +96,8 @@ int free_port() {
   return ntohs(a.sin_port);
 }
 
-HttpResponse http_get(int port, const std::string& path, const std::vector<std::string>& headers, std::chrono::milliseconds timeout) {
+HttpResponse http_get(int port, const std::string& path, const std::vector<std::string>& headers, std::chrono::milliseconds timeout,
+                      bool keep_body) {
   auto t0 = std::chrono::steady_clock::now();
   int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in a{};
@@ -115,7 +116,7 @@ HttpResponse http_get(int port, const std::string& path, const std::vector<std::
   // Read straight into the response, a megabyte at a time: the client should
   // cost as little as possible of what benchmarks measure.
   std::string raw;
-  std::size_t used = 0;
+  std::size_t used = 0, dropped = 0;
   auto until = t0 + timeout;
   for (;;) {
     int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now()).count());
@@ -130,6 +131,14 @@ HttpResponse http_get(int port, const std::string& path, const std::vector<std::
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     used += static_cast<std::size_t>(n);
+    // Not keeping the body: once the header is in, count bytes and reuse the buffer.
+    if (!keep_body && used > (1u << 20)) {
+      auto end = std::string_view(raw.data(), used).find("\r\n\r\n");
+      if (end != std::string_view::npos) {
+        dropped += used - (end + 4);
+        used = end + 4;
+      }
+    }
   }
   raw.resize(used);
   ::close(s);
@@ -153,8 +162,9 @@ HttpResponse http_get(int port, const std::string& path, const std::vector<std::
     r.headers[k] = v;
   }
   r.body = raw.substr(end + 4);
-  if (auto it = r.headers.find("content-length"); it != r.headers.end() && std::stoull(it->second) != r.body.size())
-    throw std::runtime_error("GET " + path + ": body of " + std::to_string(r.body.size()) + " bytes, Content-Length " + it->second);
+  r.body_bytes = r.body.size() + dropped;
+  if (auto it = r.headers.find("content-length"); it != r.headers.end() && std::stoull(it->second) != r.body_bytes)
+    throw std::runtime_error("GET " + path + ": body of " + std::to_string(r.body_bytes) + " bytes, Content-Length " + it->second);
   return r;
 }
 

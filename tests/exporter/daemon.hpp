@@ -37,13 +37,16 @@ struct HttpResponse {
   int status = 0;
   std::map<std::string, std::string> headers;  ///< names lower-cased
   std::string body;
+  std::size_t body_bytes = 0;
   double seconds = 0;  ///< connect to last byte
 };
 
 /// GET http://127.0.0.1:port/path; throws std::runtime_error when the
 /// connection fails. `headers`: extra request header lines ("Accept-Encoding: gzip").
+/// With `keep_body` false the body is read and counted (HttpResponse::body_bytes) but not kept, so a
+/// benchmark measures the server, not the client's allocations.
 HttpResponse http_get(int port, const std::string& path, const std::vector<std::string>& headers = {},
-                      std::chrono::milliseconds timeout = std::chrono::seconds(20));
+                      std::chrono::milliseconds timeout = std::chrono::seconds(20), bool keep_body = true);
 
 /// Polls `path` until it answers `status` or `deadline` passes; false on timeout.
 bool wait_for_http(int port, const std::string& path, int status, std::chrono::milliseconds deadline);

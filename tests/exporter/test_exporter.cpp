@@ -21,6 +21,8 @@
 #include "support/process.hpp"
 #include "web_config.hpp"
 
+#include <yaml-cpp/yaml.h>
+
 namespace ft = fleetaudit::testing;
 namespace fa = fleetaudit;
 using nlohmann::json;
@@ -571,5 +573,155 @@ TEST_CASE("exporter: every metric the Grafana dashboard queries is in the exposi
   for (const auto& m : queried) {
     INFO(m);
     CHECK(e.with_samples.count(m) == 1);
+  }
+}
+
+namespace {
+
+// A systemd unit's ExecStart, continuation lines joined, split on blanks.
+std::vector<std::string> exec_start(const std::filesystem::path& unit) {
+  std::istringstream in(read_file(unit));
+  std::string line, joined;
+  bool in_exec = false;
+  while (std::getline(in, line)) {
+    if (!in_exec && !line.starts_with("ExecStart=")) continue;
+    if (!in_exec) line = line.substr(10);
+    in_exec = true;
+    bool more = !line.empty() && line.back() == '\\';
+    if (more) line.pop_back();
+    joined += line + " ";
+    if (!more) break;
+  }
+  std::vector<std::string> args;
+  std::istringstream words(joined);
+  for (std::string w; words >> w;) args.push_back(w);
+  return args;
+}
+
+// The deploy files' flags with their paths pointed at this test's files.
+std::vector<std::string> localize(std::vector<std::string> args, const std::map<std::string, std::string>& values) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string flag = args[i], value;
+    bool joined = false;
+    if (auto eq = flag.find('='); flag.starts_with("--") && eq != std::string::npos) {
+      value = flag.substr(eq + 1);
+      flag = flag.substr(0, eq);
+      joined = true;
+    }
+    auto it = values.find(flag);
+    if (it == values.end()) {
+      out.push_back(args[i]);
+      continue;
+    }
+    out.push_back(flag);
+    out.push_back(it->second);
+    if (!joined) ++i;  // the value was the next word
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("exporter: the DaemonSet and the systemd units start it as written; the scrape configuration passes promtool",
+          "[exporter]") {
+  const auto deploy = std::filesystem::path(FLEETAUDIT_SOURCE_DIR) / "exporter" / "deploy";
+  ft::TempDir t;
+  auto hash = fleetaudit::exporter::bcrypt_hash("pw", 4);
+  REQUIRE(hash);
+  write_file(t.path() / "web.yml", "basic_auth_users:\n  prometheus: '" + *hash + "'\n");
+  const std::string auth = "Authorization: Basic " + ft::base64("prometheus:pw");
+
+  SECTION("Kubernetes DaemonSet (agent mode on the node's root)") {
+    std::vector<std::string> args;
+    for (const auto& doc : YAML::LoadAllFromFile((deploy / "kubernetes" / "fleetaudit-agent-daemonset.yaml").string())) {
+      if (doc["kind"].as<std::string>() != "DaemonSet") continue;
+      const auto& pod = doc["spec"]["template"]["spec"];
+      CHECK(pod["hostPID"].as<bool>());
+      const auto& c = pod["containers"][0];
+      for (const auto& a : c["args"]) args.push_back(a.as<std::string>());
+      CHECK(c["ports"][0]["containerPort"].as<int>() == 9847);
+      CHECK(c["securityContext"]["readOnlyRootFilesystem"].as<bool>());
+    }
+    REQUIRE(!args.empty());
+    ft::FixtureTree node("fleet-hypervisor-stale");
+    int port = ft::free_port();
+    args = localize(args, {{"--root", node.root().string()}, {"--db", (t.path() / "agent.db").string()},
+                           {"--name", "node-x"}, {"--web.listen-address", "127.0.0.1:" + std::to_string(port)},
+                           {"--web.config.file", (t.path() / "web.yml").string()}});
+    args.insert(args.begin(), FLEETAUDIT_EXPORTER);
+    ft::Daemon d(args, t.path() / "ds.log", {"FLEETAUDIT_CONTENT=" FLEETAUDIT_SOURCE_DIR});
+    bool seen = false;
+    for (auto until = std::chrono::steady_clock::now() + 60s; !seen && std::chrono::steady_clock::now() < until;) {
+      try {
+        auto r = ft::http_get(port, "/metrics", {auth});
+        seen = r.status == 200 && r.body.find("fleetaudit_host_role_info{host=\"node-x\",role=\"k8s-node\"} 1") != std::string::npos;
+      } catch (const std::exception&) {
+      }
+      if (!seen) std::this_thread::sleep_for(200ms);
+    }
+    INFO(d.log_text());
+    CHECK(seen);
+    CHECK(d.stop() == 0);
+  }
+  SECTION("systemd unit, fleet mode") {
+    auto args = exec_start(deploy / "systemd" / "fleetaudit-exporter.service");
+    REQUIRE(args.size() > 4);
+    CHECK(args[0] == "/usr/bin/fleetaudit-exporter");
+    int closed = ft::free_port();
+    write_file(t.path() / "inventory.yaml", "hosts:\n  db-1:\n    address: 127.0.0.1\n    port: " + std::to_string(closed) + "\n");
+    int port = ft::free_port();
+    args = localize(args, {{"--db", (t.path() / "fleet.db").string()}, {"--inventory", (t.path() / "inventory.yaml").string()},
+                           {"--known-hosts", (t.path() / "known_hosts").string()},
+                           {"--web.listen-address", "127.0.0.1:" + std::to_string(port)},
+                           {"--web.config.file", (t.path() / "web.yml").string()}});
+    args[0] = FLEETAUDIT_EXPORTER;
+    ft::Daemon d(args, t.path() / "fleet.log", {"FLEETAUDIT_CONTENT=" FLEETAUDIT_SOURCE_DIR});
+    bool seen = false;
+    for (auto until = std::chrono::steady_clock::now() + 30s; !seen && std::chrono::steady_clock::now() < until;) {
+      try {
+        auto r = ft::http_get(port, "/metrics", {auth});
+        seen = r.status == 200 && r.body.find("fleetaudit_host_collection_state{host=\"db-1\",state=\"unreachable\"} 1") != std::string::npos;
+      } catch (const std::exception&) {
+      }
+      if (!seen) std::this_thread::sleep_for(200ms);
+    }
+    INFO(d.log_text());
+    CHECK(seen);
+    CHECK(d.stop() == 0);
+  }
+  SECTION("systemd unit, agent mode") {
+    auto args = exec_start(deploy / "systemd" / "fleetaudit-exporter-agent.service");
+    REQUIRE(std::find(args.begin(), args.end(), "--local") != args.end());
+    int port = ft::free_port();
+    args = localize(args, {{"--db", (t.path() / "agent.db").string()},
+                           {"--web.listen-address", "127.0.0.1:" + std::to_string(port)},
+                           {"--web.config.file", (t.path() / "web.yml").string()}});
+    args[0] = FLEETAUDIT_EXPORTER;
+    ft::Daemon d(args, t.path() / "agent.log", {"FLEETAUDIT_CONTENT=" FLEETAUDIT_SOURCE_DIR});
+    bool seen = false;
+    for (auto until = std::chrono::steady_clock::now() + 60s; !seen && std::chrono::steady_clock::now() < until;) {
+      try {
+        auto r = ft::http_get(port, "/metrics", {auth});
+        seen = r.status == 200 && r.body.find("\nfleetaudit_fleet_hosts 1\n") != std::string::npos;
+      } catch (const std::exception&) {
+      }
+      if (!seen) std::this_thread::sleep_for(200ms);
+    }
+    INFO(d.log_text());
+    CHECK(seen);
+    CHECK(d.stop() == 0);
+  }
+  SECTION("Prometheus scrape configuration") {
+    auto r = ft::run_process({"/usr/bin/promtool", "check", "config", (deploy / "prometheus" / "scrape-fleet.yml").string()});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    // Debian's Prometheus has no Kubernetes discovery: the DaemonSet's
+    // configuration is read for its shape only.
+    YAML::Node k = YAML::LoadFile((deploy / "prometheus" / "scrape-kubernetes.yml").string());
+    const auto& job = k["scrape_configs"][0];
+    CHECK(job["kubernetes_sd_configs"][0]["role"].as<std::string>() == "pod");
+    CHECK(job["relabel_configs"][0]["regex"].as<std::string>() == "fleetaudit-agent");
+    CHECK(job["basic_auth"]["username"].as<std::string>() == "prometheus");
   }
 }
