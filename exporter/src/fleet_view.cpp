@@ -53,16 +53,17 @@ struct CheckAccumulator {
     }
   }
 
-  // One host's own results (a scan only part of whose hosts are exported).
-  void add_host(const HostReport& host) {
+  // One host's own results, added (sign 1) or taken away (sign -1): for a
+  // scan only part of whose hosts are exported.
+  void add_host(const HostReport& host, int sign = 1) {
     std::set<std::string> failing;
     for (const auto& r : host.results) {
       if (r.check_id.empty()) continue;
       ViewCheck& v = at(r.check_id, r.severity);
-      v.results[static_cast<int>(r.result)] += 1;
+      v.results[static_cast<int>(r.result)] += sign;
       if (r.result == ResultKind::fail) failing.insert(r.check_id);
     }
-    for (const auto& id : failing) checks[id].hosts_failing += 1;
+    for (const auto& id : failing) checks[id].hosts_failing += sign;
   }
 };
 
@@ -139,8 +140,12 @@ Expected<FleetView> read_fleet_view(const Store& store, const ViewOptions& optio
       too_old = started && now_s - *started > static_cast<double>(options.max_age.count());
     }
     std::vector<HostSummary> taken;
+    std::vector<std::string> superseded;  // in this scan, but a newer scan has them
     for (auto& h : *hosts) {
-      if (!seen.insert(h.name).second) continue;  // a newer scan has this host
+      if (!seen.insert(h.name).second) {
+        superseded.push_back(h.name);
+        continue;
+      }
       if (too_old) {
         ++view.hosts_too_old;
         continue;
@@ -157,11 +162,19 @@ Expected<FleetView> read_fleet_view(const Store& store, const ViewOptions& optio
       return fail(ps.error().message);
     }
 
-    const bool whole_scan = taken.size() == hosts->size();
-    if (whole_scan) {
+    // Per-check counts: the scan's own (one SQL pass) when most of its hosts
+    // are exported, less the hosts a newer scan has; else the exported
+    // hosts' results one by one (a running rescan leaves a little of an old one).
+    const bool from_scan = taken.size() * 2 >= hosts->size();
+    if (from_scan) {
       auto cs = store.checks(scan.info.id);
       if (!cs) return fail(cs.error().message);
       checks.add_scan(*cs);
+      for (const auto& name : superseded) {
+        auto old = store.load_host(scan.info.id, name);
+        if (!old) return fail(old.error().message);
+        checks.add_host(*old, -1);
+      }
     }
     for (auto& h : taken) {
       ViewHost v;
@@ -172,10 +185,10 @@ Expected<FleetView> read_fleet_view(const Store& store, const ViewOptions& optio
         profiles.push_back(std::move(it->second));
         by_name.erase(it);
       }
-      if (!whole_scan || options.host_checks) {
+      if (!from_scan || options.host_checks) {
         auto full = store.load_host(scan.info.id, h.name);
         if (!full) return fail(full.error().message);
-        if (!whole_scan) checks.add_host(*full);
+        if (!from_scan) checks.add_host(*full);
         if (options.host_checks) v.results = fold_results(*full);
       }
       v.summary = std::move(h);

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "exporter/daemon.hpp"
+#include "fleet_view.hpp"
 #include "gzip.hpp"
 #include "support/fixture_tree.hpp"
 #include "support/process.hpp"
@@ -724,4 +725,79 @@ TEST_CASE("exporter: the DaemonSet and the systemd units start it as written; th
     CHECK(job["relabel_configs"][0]["regex"].as<std::string>() == "fleetaudit-agent");
     CHECK(job["basic_auth"]["username"].as<std::string>() == "prometheus");
   }
+}
+
+TEST_CASE("fleet view: the newest result of every host across fleet scans and rescans, per-check counts to match", "[exporter]") {
+  auto loaded = fa::ContentSet::load(FLEETAUDIT_SOURCE_DIR);
+  REQUIRE(loaded.ok());
+  ft::TempDir t;
+  auto db = t.path() / "fleet.db";
+  std::map<std::string, std::unique_ptr<ft::FixtureTree>> trees;
+  for (const char* f : {"ssh-pass", "ssh-fail", "edge-fail", "docker-pass", "ssh-pass-alt"}) trees[f] = std::make_unique<ft::FixtureTree>(f);
+  // One scan of several root trees, as a fleet scan stores them.
+  auto scan = [&](std::vector<std::pair<std::string, std::string>> hosts) {
+    fa::ScanRequest req;
+    for (const auto& [name, fixture] : hosts) {
+      fa::Target target;
+      target.kind = fa::Target::Kind::root_dir;
+      target.root = trees.at(fixture)->root();
+      target.name = name;
+      req.targets.push_back(std::move(target));
+    }
+    req.profile = "cis-debian-12";
+    req.store = db;
+    auto r = fa::run_scan(loaded.content, req);
+    REQUIRE(r);
+  };
+  scan({{"a", "ssh-pass"}, {"b", "ssh-fail"}, {"c", "edge-fail"}, {"d", "docker-pass"}});  // 4 hosts
+  // The view against what Store::load says of every host's newest scan.
+  auto verify = [&](std::size_t hosts, int scans) {
+    const Expected want = expected_from(db);
+    REQUIRE(want.hosts.size() == hosts);
+    for (bool host_checks : {false, true}) {
+      auto store = fa::Store::open(db, fa::Store::Mode::read_only);
+      REQUIRE(store);
+      fleetaudit::exporter::ViewOptions options;
+      options.host_checks = host_checks;
+      auto view = fleetaudit::exporter::read_fleet_view(*store, options);
+      REQUIRE(view);
+      REQUIRE(view->hosts.size() == hosts);
+      for (const auto& h : view->hosts) {
+        INFO(h.summary.name);
+        const auto& w = want.hosts.at(h.summary.name);
+        CHECK(h.summary.summary.fail == w.summary.fail);
+        CHECK(h.summary.summary.score == w.summary.score);
+        CHECK(h.summary.collected_at == w.collected_at);
+        CHECK(view->profile_of(h) != nullptr);
+        if (host_checks) CHECK(!h.results.empty());
+      }
+      std::map<std::string, int> failing;
+      std::map<std::string, int> fail_results;
+      for (const auto& c : view->checks) {
+        if (c.hosts_failing) failing[c.check_id] = c.hosts_failing;
+        fail_results[c.check_id] = c.results[static_cast<int>(fa::ResultKind::fail)];
+      }
+      CHECK(failing == want.failing_hosts);
+      std::map<std::string, int> want_fail_results;
+      for (const auto& [n, h] : want.hosts)
+        for (const auto& r : h.results)
+          if (!r.check_id.empty()) want_fail_results[r.check_id] += r.result == fa::ResultKind::fail;
+      CHECK(fail_results == want_fail_results);
+      CHECK(view->scans_read == scans);
+    }
+  };
+  scan({{"b", "ssh-pass-alt"}});  // rescan of one: the first scan counts, less b
+  verify(4, 2);
+  scan({{"a", "ssh-fail"}, {"c", "ssh-pass"}, {"e", "docker-pass"}});  // the first scan keeps only d: read host by host
+  verify(5, 3);
+
+  // --store.max-age: every scan is a few seconds old; "now" a day later leaves them all out.
+  auto store = fa::Store::open(db, fa::Store::Mode::read_only);
+  fleetaudit::exporter::ViewOptions aged;
+  aged.max_age = std::chrono::hours(1);
+  aged.now = std::chrono::system_clock::now() + std::chrono::hours(24);
+  auto old = fleetaudit::exporter::read_fleet_view(*store, aged);
+  REQUIRE(old);
+  CHECK(old->hosts.empty());
+  CHECK(old->hosts_too_old == 5);
 }
