@@ -145,9 +145,19 @@ int HttpServer::Impl::handle(mg_connection* conn) {
     return ready ? 200 : 503;
   }
   if (path == "/") {
+    std::string path_html;
+    for (char c : options.telemetry_path) {
+      switch (c) {
+        case '&': path_html += "&amp;"; break;
+        case '<': path_html += "&lt;"; break;
+        case '>': path_html += "&gt;"; break;
+        case '"': path_html += "&quot;"; break;
+        default: path_html += c;
+      }
+    }
     std::string body = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>fleetaudit exporter</title></head><body>\n"
                        "<h1>fleetaudit exporter</h1>\n<p>Version " FLEETAUDIT_VERSION_STRING "</p>\n<p><a href=\"" +
-                       options.telemetry_path + "\">Metrics</a></p>\n</body></html>\n";
+                       path_html + "\">Metrics</a></p>\n</body></html>\n";
     send(conn, 200, "OK", "text/html; charset=utf-8", body, "Content-Security-Policy: default-src 'none'\r\n", head);
     return 200;
   }

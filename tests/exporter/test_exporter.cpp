@@ -17,6 +17,7 @@
 
 #include "exporter/daemon.hpp"
 #include "fleet_view.hpp"
+#include "exposition.hpp"
 #include "gzip.hpp"
 #include "support/fixture_tree.hpp"
 #include "support/process.hpp"
@@ -325,6 +326,13 @@ TEST_CASE("exporter: the exposition passes promtool, with and without host x che
       CHECK(text.find("# HELP " + f + " ") != std::string::npos);
     }
     CHECK(e.with_samples.count("fleetaudit_host_check_result") == (host_checks ? 1u : 0u));
+    // The README's metrics list names every family.
+    const std::string readme = read_file(std::filesystem::path(FLEETAUDIT_SOURCE_DIR) / "README.md");
+    for (const auto& f : e.families) {
+      INFO(f);
+      CHECK(readme.find("`" + f + "`") != std::string::npos);
+    }
+    for (const auto& f : fleetaudit::exporter::fleet_family_names()) CHECK((e.families.count(f) || f == "fleetaudit_host_check_result"));
     if (host_checks) {
       // One series per host and check, with the result the store holds.
       const Expected want = expected_from(db);
