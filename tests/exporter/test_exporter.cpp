@@ -189,7 +189,7 @@ double promql_scalar(int port, const std::string& query) {
 
 }  // namespace
 
-TEST_CASE("exporter: a real Prometheus scrapes it with basic auth; PromQL answers what the store holds",
+TEST_CASE("exporter: a real Prometheus scrapes it with basic auth and PromQL answers what the store holds",
           "[exporter][prometheus]") {
   ft::TempDir t;
   auto db = make_fixture_store(t.path());
@@ -306,7 +306,7 @@ TEST_CASE("exporter: a real Prometheus scrapes it with basic auth; PromQL answer
   CHECK(prometheus.stop() == 0);
 }
 
-TEST_CASE("exporter: the exposition passes promtool, with and without host x check series", "[exporter]") {
+TEST_CASE("exporter: the exposition passes promtool with and without host x check series", "[exporter]") {
   ft::TempDir t;
   auto db = make_fixture_store(t.path());
   for (bool host_checks : {false, true}) {
@@ -357,7 +357,7 @@ TEST_CASE("exporter: the exposition passes promtool, with and without host x che
   }
 }
 
-TEST_CASE("exporter: basic auth refuses wrong credentials; probes, landing page and 404", "[exporter]") {
+TEST_CASE("exporter: basic auth refuses wrong credentials and lets probes through", "[exporter]") {
   ft::TempDir t;
   auto db = make_fixture_store(t.path());
   auto hash = fleetaudit::exporter::bcrypt_hash("right", 4);
@@ -396,7 +396,7 @@ TEST_CASE("exporter: basic auth refuses wrong credentials; probes, landing page 
   CHECK(tls.err.find("reverse proxy") != std::string::npos);
 }
 
-TEST_CASE("exporter: scans writing the store while scrapes run; no scrape waits, the newest scan wins", "[exporter]") {
+TEST_CASE("exporter: scans write the store while scrapes run and no scrape waits for them", "[exporter]") {
   ft::TempDir t;
   auto db = t.path() / "fleet.db";
   scan_fixture("ssh-pass", "web-0", db, {"web"});
@@ -508,7 +508,7 @@ TEST_CASE("exporter: agent mode scans its own host on a schedule through the sca
   CHECK(in_pod.daemon->stop() == 0);
 }
 
-TEST_CASE("exporter: fleet mode scans an inventory; an unreachable host is exported as such", "[exporter]") {
+TEST_CASE("exporter: fleet mode scans an inventory and exports an unreachable host as such", "[exporter]") {
   ft::TempDir t;
   auto db = t.path() / "fleet.db";
   int closed = ft::free_port();  // nothing listens there
@@ -632,7 +632,7 @@ std::vector<std::string> localize(std::vector<std::string> args, const std::map<
 
 }  // namespace
 
-TEST_CASE("exporter: the DaemonSet and the systemd units start it as written; the scrape configuration passes promtool",
+TEST_CASE("exporter: the DaemonSet and the systemd units start it as written and the scrape configuration passes promtool",
           "[exporter]") {
   const auto deploy = std::filesystem::path(FLEETAUDIT_SOURCE_DIR) / "exporter" / "deploy";
   ft::TempDir t;
@@ -735,7 +735,7 @@ TEST_CASE("exporter: the DaemonSet and the systemd units start it as written; th
   }
 }
 
-TEST_CASE("fleet view: the newest result of every host across fleet scans and rescans, per-check counts to match", "[exporter]") {
+TEST_CASE("fleet view: the newest result of every host across fleet scans and rescans with per-check counts to match", "[exporter]") {
   auto loaded = fa::ContentSet::load(FLEETAUDIT_SOURCE_DIR);
   REQUIRE(loaded.ok());
   ft::TempDir t;

@@ -30,7 +30,7 @@ TEST_CASE("durations read as Prometheus writes them", "[exporter]") {
   }
 }
 
-TEST_CASE("web config: bcrypt users and TLS, errors name the line", "[exporter]") {
+TEST_CASE("web config: bcrypt users and TLS settings with errors naming the line", "[exporter]") {
   auto hash = fe::bcrypt_hash("s3cret", 4);
   REQUIRE(hash);
   CHECK(hash->starts_with("$2b$04$"));
@@ -81,7 +81,7 @@ TEST_CASE("gzip: a prebuilt head and a live tail make one gzip member", "[export
   CHECK(fe::gunzip(empty.bytes + fe::gzip_tail(empty, "x 1\n")) == "x 1\n");
 }
 
-TEST_CASE("text writer escapes label values and HELP, numbers are exact", "[exporter]") {
+TEST_CASE("text writer escapes label values and HELP and writes exact numbers", "[exporter]") {
   fe::TextWriter w;
   w.family("fleetaudit_x", "gauge", "back\\slash and\nnewline \"quoted\"");
   w.sample("fleetaudit_x", {{"host", "a\"b\\c\nd"}}, 0.1);
