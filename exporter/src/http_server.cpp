@@ -208,9 +208,10 @@ Expected<std::unique_ptr<HttpServer>> HttpServer::start(const ServerOptions& opt
   std::vector<std::string> civet{"listening_ports", *listen, "num_threads", std::to_string(std::max(1, options.threads)),
                                  "enable_keep_alive", "no", "request_timeout_ms", "30000"};
   if (options.web.tls()) {
-    // Debian 12's civetweb (1.15) loads OpenSSL at run time and calls a
-    // function OpenSSL 3 no longer has on the first TLS handshake (a null
-    // call: the process dies). Refuse rather than crash under load.
+    // Debian 12's civetweb (1.15) loads OpenSSL at run time by symbol name
+    // and, after each TLS handshake, calls SSL_get_peer_certificate, which
+    // OpenSSL 3 has only as a macro: the call goes through a null pointer and
+    // the process dies. Refuse rather than crash under the first scrape.
     return fail(std::string("tls_server_config: TLS is not available in this build (civetweb ") + mg_version() +
                 " cannot drive OpenSSL 3); terminate TLS in a reverse proxy in front of the exporter (see the README)");
   }
