@@ -179,7 +179,6 @@ Expected<FleetView> read_fleet_view(const Store& store, const ViewOptions& optio
     for (auto& h : taken) {
       ViewHost v;
       v.scan_duration_seconds = scan.info.duration_seconds;
-      v.scan_started_at = scan.info.started_at;
       if (auto it = by_name.find(h.name); it != by_name.end()) {
         v.profile = static_cast<int>(profiles.size());
         profiles.push_back(std::move(it->second));

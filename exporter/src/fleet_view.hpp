@@ -19,7 +19,6 @@ struct ViewHost {
   /// collected no fleet facts for it.
   int profile = -1;
   double scan_duration_seconds = 0;    ///< of the scan the host comes from (0 while it runs)
-  std::string scan_started_at;
   /// With ViewOptions::host_checks: (check id, result) per host-level result.
   std::vector<std::pair<std::string, ResultKind>> results;
 };
