@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,6 +36,8 @@ Daemon::Daemon(std::vector<std::string> argv, std::filesystem::path log, std::ve
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
   if (pid_ == 0) {
+    // A test that dies (a failed REQUIRE aborting, a crash) takes its daemons with it.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     ::dup2(fd, 1);
     ::dup2(fd, 2);
     int null = ::open("/dev/null", O_RDONLY);
