@@ -68,6 +68,7 @@ struct Args {
   int threads = 4;
   std::string refresh_interval = "5s";
   std::string max_age = "0";
+  int keep_scans = 0;
   bool host_checks = false;
 
   std::string inventory;
@@ -117,6 +118,7 @@ struct SelfMetrics {
   prometheus::Counter& scan_host_failures;
   prometheus::Gauge& last_scan_duration;
   prometheus::Gauge& last_scan_success;
+  prometheus::Counter& pruned_scans;
 
   SelfMetrics()
       : refreshes(prometheus::BuildCounter().Name("fleetaudit_exporter_refreshes_total")
@@ -140,7 +142,9 @@ struct SelfMetrics {
         last_scan_duration(prometheus::BuildGauge().Name("fleetaudit_exporter_last_scan_duration_seconds")
                                .Help("Duration of this exporter's last scan").Register(*registry).Add({})),
         last_scan_success(prometheus::BuildGauge().Name("fleetaudit_exporter_last_scan_success_timestamp_seconds")
-                              .Help("When this exporter's last successful scan finished (Unix time)").Register(*registry).Add({})) {
+                              .Help("When this exporter's last successful scan finished (Unix time)").Register(*registry).Add({})),
+        pruned_scans(prometheus::BuildCounter().Name("fleetaudit_exporter_pruned_scans_total")
+                         .Help("Old scans deleted from the store by --store.keep-scans").Register(*registry).Add({})) {
     prometheus::BuildGauge().Name("fleetaudit_exporter_build_info").Help("Version of fleetaudit-exporter (value 1)")
         .Register(*registry).Add({{"version", fa::version()}}).Set(1);
   }
@@ -347,12 +351,28 @@ class Exporter {
       m_.last_scan_success.Set(unix_now());
       log("info", "scan " + std::to_string(report->scan.id) + " stored: " + std::to_string(report->hosts.size()) + " host(s), " +
                       std::to_string(not_ok) + " not ok, " + std::to_string(static_cast<int>(secs * 1000)) + " ms");
+      if (a_.keep_scans > 0) prune();
       {
         std::lock_guard lock(mutex_);
         store_changed_ = true;
       }
       cv_.notify_all();
     } while (!wait(scan_interval_));
+  }
+
+  // --store.keep-scans: old scans go once nothing newer is missing from them.
+  void prune() {
+    auto store = fa::Store::open(db_);
+    if (!store) {
+      log("error", "cannot prune the store: " + store.error().message);
+      return;
+    }
+    auto n = store->prune(a_.keep_scans);
+    if (!n) {
+      log("error", n.error().message);
+      return;
+    }
+    m_.pruned_scans.Increment(*n);
   }
 
   const Args& a_;
@@ -469,6 +489,9 @@ int main(int argc, char** argv) {
   app.add_flag("--web.hash-password", a.hash_password, "Read a password on standard input, print its bcrypt hash for basic_auth_users, exit");
   app.add_option("--store.refresh-interval", a.refresh_interval, "How often to look for a new scan in the store")->capture_default_str();
   app.add_option("--store.max-age", a.max_age, "Leave out hosts whose newest scan is older than this (0: keep every host)")->capture_default_str();
+  app.add_option("--store.keep-scans", a.keep_scans,
+                 "After each of its scans, delete scans older than the newest N unless they hold a host's newest result (0: keep all)")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
   app.add_flag("--collector.host-checks", a.host_checks,
                "Also export one series per host and check (fleetaudit_host_check_result): hosts x checks series, off by default");
 
@@ -531,6 +554,8 @@ int main(int argc, char** argv) {
       scan_interval = *si;
     } else if (!a.scan_interval.empty()) {
       throw std::runtime_error("--scan-interval needs --inventory or --local");
+    } else if (a.keep_scans > 0) {
+      throw std::runtime_error("--store.keep-scans prunes after the exporter's own scans: it needs --inventory or --local");
     }
     if (!a.local && (!a.name.empty() || !a.roles.empty() || !a.root.empty()))
       throw std::runtime_error("--name, --root and --role go with --local");

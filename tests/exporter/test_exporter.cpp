@@ -493,8 +493,9 @@ TEST_CASE("exporter: agent mode scans its own host on a schedule through the sca
   // exporter audits that tree, here the stale hypervisor fixture.
   ft::FixtureTree node("fleet-hypervisor-stale");
   auto db2 = t.path() / "node.db";
-  Exporter in_pod(t.path(), {"--db", db2.string(), "--local", "--root", node.root().string(), "--scan-interval", "1h",
-                             "--name", "node-b", "--role", "hypervisor", "--store.refresh-interval", "200ms"});
+  Exporter in_pod(t.path(), {"--db", db2.string(), "--local", "--root", node.root().string(), "--scan-interval", "1s",
+                             "--name", "node-b", "--role", "hypervisor", "--store.refresh-interval", "200ms",
+                             "--store.keep-scans", "2"});
   in_pod.wait_ready(60s);
   for (auto until = std::chrono::steady_clock::now() + 60s; std::chrono::steady_clock::now() < until;) {
     e = parse_exposition(in_pod.metrics());
@@ -505,7 +506,20 @@ TEST_CASE("exporter: agent mode scans its own host on a schedule through the sca
   CHECK(value(e, "fleetaudit_host_reboot_required{host=\"node-b\"}") == 1);
   CHECK(value(e, "fleetaudit_host_pending_security_updates{host=\"node-b\"}") == 2);
   CHECK(value(e, "fleetaudit_host_kernel_info{host=\"node-b\",release=\"6.1.0-25-amd64\",build_date=\"2024-08-26\"}") == 1);
+  // A scan a second with --store.keep-scans 2: the store keeps two scans.
+  for (auto until = std::chrono::steady_clock::now() + 30s; std::chrono::steady_clock::now() < until;) {
+    e = parse_exposition(in_pod.metrics());
+    if (value(e, "fleetaudit_exporter_scans_total") >= 5) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  CHECK(value(e, "fleetaudit_exporter_scans_total") >= 5);
+  CHECK(value(e, "fleetaudit_exporter_pruned_scans_total") >= 3);
   CHECK(in_pod.daemon->stop() == 0);
+  auto pruned = fa::Store::open(db2, fa::Store::Mode::read_only);
+  REQUIRE(pruned);
+  auto left = pruned->history();
+  REQUIRE(left);
+  CHECK(left->size() == 2);
 }
 
 TEST_CASE("exporter: fleet mode scans an inventory and exports an unreachable host as such", "[exporter]") {
@@ -798,6 +812,32 @@ TEST_CASE("fleet view: the newest result of every host across fleet scans and re
   verify(4, 2);
   scan({{"a", "ssh-fail"}, {"c", "ssh-pass"}, {"e", "docker-pass"}});  // the first scan keeps only d: read host by host
   verify(5, 3);
+
+  // Pruning keeps the newest scans and any older one holding a host's newest
+  // result: scan 1 still has d's, scan 2 (b) too; so nothing goes with keep 1...
+  {
+    auto rw = fa::Store::open(db);
+    REQUIRE(rw);
+    auto none = rw->prune(1);
+    REQUIRE(none);
+    CHECK(*none == 0);
+    CHECK(!rw->prune(0));
+  }
+  // ...until d and b are scanned again: then scans 1 and 2 hold nothing newest.
+  scan({{"d", "docker-pass"}, {"b", "ssh-fail"}});
+  {
+    auto rw = fa::Store::open(db);
+    REQUIRE(rw);
+    auto pruned = rw->prune(1);
+    REQUIRE(pruned);
+    CHECK(*pruned == 2);
+    auto left = rw->history();
+    REQUIRE(left);
+    std::vector<std::int64_t> ids;
+    for (const auto& r : *left) ids.push_back(r.info.id);
+    CHECK(ids == std::vector<std::int64_t>{4, 3});
+  }
+  verify(5, 2);
 
   // --store.max-age: every scan is a few seconds old; "now" a day later leaves them all out.
   auto store = fa::Store::open(db, fa::Store::Mode::read_only);

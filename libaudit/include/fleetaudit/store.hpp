@@ -122,6 +122,12 @@ class Store {
   /// A host's score over past scans, newest first.
   Expected<std::vector<HostScorePoint>> host_history(std::string_view host, int limit = 100) const;
 
+  /// Deletes the scans older than the newest `keep` with their hosts,
+  /// results and snapshots, except scans that still hold some host's newest
+  /// result (a host scanned once long ago stays). Returns how many scans
+  /// went. The file keeps its size; SQLite reuses the freed pages.
+  Expected<int> prune(int keep);
+
   /// Schema version of the open file.
   int schema_version() const;
   /// Schema version this library writes.

@@ -714,6 +714,18 @@ Expected<std::vector<CheckSummary>> Store::checks(std::int64_t scan_id) const {
   return out;
 }
 
+Expected<int> Store::prune(int keep) {
+  if (keep < 1) return fail(impl_->path + ": prune: keep at least one scan (asked for " + std::to_string(keep) + ")");
+  sql::Statement st(impl_->db.get(),
+                    "DELETE FROM scans WHERE id < (SELECT min(id) FROM (SELECT id FROM scans ORDER BY id DESC LIMIT ?1))"
+                    " AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.scan_id = scans.id"
+                    " AND NOT EXISTS (SELECT 1 FROM hosts n WHERE n.name = h.name AND n.scan_id > h.scan_id))");
+  if (!st.ok()) return fail(impl_->err("cannot prune scans"));
+  st.bind(1, keep);
+  if (st.step() != SQLITE_DONE) return fail(impl_->err("cannot prune scans"));
+  return sqlite3_changes(impl_->db.get());
+}
+
 Expected<std::vector<std::string>> Store::failing_hosts(std::int64_t scan_id, std::string_view check_id) const {
   sql::Statement st(impl_->db.get(),
                     "SELECT h.name FROM hosts h WHERE h.scan_id = ?1 AND EXISTS (SELECT 1 FROM results r JOIN scan_checks c"
