@@ -8,7 +8,7 @@ packages=(
   cmake ninja-build g++ pkg-config ccache
   libyaml-dev libtomlplusplus-dev libyaml-cpp-dev libsqlite3-dev libpcre2-dev libzstd-dev liblz4-dev liblzma-dev zlib1g-dev libssh-dev nlohmann-json3-dev libcli11-dev
   catch2 libbenchmark-dev libxml2-dev libpng-dev chromium fonts-dejavu-core
-  prometheus-cpp-dev libcrypt-dev prometheus wrk hyperfine
+  prometheus-cpp-dev libcivetweb-dev libcrypt-dev prometheus wrk hyperfine
   qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev libgl-dev xvfb xauth
   dpkg sqlite3 python3-rpm rpm
   openssh-server openssh-client busybox-static sudo
