@@ -516,7 +516,7 @@ TEST_CASE("scan --manifests: one result per container, workload and namespace", 
   CHECK(base["scan"]["checks_selected"] == 12);
 }
 
-TEST_CASE("scan --manifests: Helm output, Lists, standard input; bad files are errors by file and document", "[cli][k8s]") {
+TEST_CASE("scan --manifests: Helm output, Lists, standard input, bad files are errors by file and document", "[cli][k8s]") {
   auto r = fa({"scan", "--manifests", kManifests + "/formats", "--no-db", "--format", "json", "--fail-on", "none", "--level", "1"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -558,7 +558,7 @@ TEST_CASE("scan --manifests: Helm output, Lists, standard input; bad files are e
   CHECK(both.err.find("--manifests excludes --inventory and --root") != std::string::npos);
 }
 
-TEST_CASE("scan --manifests is stored per subject; a host profile on manifests is not applicable", "[cli][k8s][store]") {
+TEST_CASE("scan --manifests is stored per subject, a host profile on manifests is not applicable", "[cli][k8s][store]") {
   ft::TempDir t;
   const std::string db = (t.path() / "fa.db").string();
   auto r = fa({"scan", "--manifests", kManifests + "/violating", "--db", db, "--fail-on", "none"});
@@ -672,7 +672,7 @@ TEST_CASE("stored scans: report renders them again, diff compares them, history 
   CHECK(scans.out.find("CHANGE") != std::string::npos);
 }
 
-TEST_CASE("fleet: a stored scan's uptime risk and uniformity; a scan without facts says so", "[cli][fleet]") {
+TEST_CASE("fleet: a stored scan's uptime risk and uniformity, a scan without facts says so", "[cli][fleet]") {
   ft::FixtureTree hv("fleet-hypervisor-stale");
   ft::TempDir t;
   std::string db = (t.path() / "fa.db").string();

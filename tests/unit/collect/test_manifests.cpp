@@ -21,7 +21,7 @@ void write(const fs::path& p, const std::string& text) {
 }
 }  // namespace
 
-TEST_CASE("manifests collector: directories walked for manifests, sorted; files named are read whatever their name",
+TEST_CASE("manifests collector: directories walked for manifests, sorted, files named are read whatever their name",
           "[collect][k8s]") {
   ft::TempDir t;
   const fs::path d = t.path() / "deploy";

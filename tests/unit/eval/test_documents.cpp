@@ -47,7 +47,7 @@ const char* kDaemon = R"({"icc": false, "live-restore": true, "log-opts": {"max-
 
 }  // namespace
 
-TEST_CASE("documents: JSON, YAML and TOML become one tree; errors say where", "[doc][parse]") {
+TEST_CASE("documents: JSON, YAML and TOML become one tree, errors say where", "[doc][parse]") {
   auto j = p::parse_document(R"({"a": {"b": [1, true, "x"]}})", p::DocFormat::json);
   REQUIRE(j);
   CHECK(p::doc_text((*j)["a"]["b"]) == "1,true,x");
@@ -138,7 +138,7 @@ TEST_CASE("documents: YAML 1.1 scalars read as Kubernetes reads them", "[doc][pa
   CHECK(bad.error.starts_with("not valid JSON"));
 }
 
-TEST_CASE("document paths: keys, indexes, every element; bad paths are refused", "[doc][parse]") {
+TEST_CASE("document paths: keys, indexes, every element, bad paths are refused", "[doc][parse]") {
   auto doc = nlohmann::json::parse(R"({"spec": {"containers": [{"name": "a", "ports": [{"p": 80}]}, {"name": "b"}]}})");
   auto each = p::parse_doc_path("spec.containers[*].name");
   REQUIRE(each);
@@ -222,7 +222,7 @@ TEST_CASE("doc rule content is checked when loaded", "[doc][content]") {
         std::string::npos);
 }
 
-TEST_CASE("subjects: one result per container, named; none is not applicable; unreadable is an error", "[doc][subject]") {
+TEST_CASE("subjects: one result per container, named, none is not applicable, unreadable is an error", "[doc][subject]") {
   const std::string checks = check_text("{doc: {path: hostconfig.Privileged, equals: 'false', default: 'false'}}",
                                         "    subject: docker-container\n");
   SnapshotBuilder b;
@@ -302,7 +302,7 @@ TEST_CASE("applicability: any_file holds when one of the files exists", "[doc][a
           .ok());
 }
 
-TEST_CASE("policy lists: allowed and denied patterns; an unset list leaves the check to a person", "[doc][policy]") {
+TEST_CASE("policy lists: allowed and denied patterns, an unset list leaves the check to a person", "[doc][policy]") {
   auto pol = parse_policy("allowed_registries: ['harbor.example.com/*', 'registry.k8s.io/pause:*']\nempty_list: []\n", "p.yaml");
   REQUIRE(pol);
   CHECK(pol->lists.at("allowed_registries").size() == 2);
@@ -426,7 +426,7 @@ TEST_CASE("podman containers: the OCI runtime configuration, named from containe
   CHECK(empty.results[0].evidence == "no podman containers in /var/lib/containers/storage/overlay-containers");
 }
 
-TEST_CASE("group members against a policy list; no policy leaves it to a person", "[accounts][policy]") {
+TEST_CASE("group members against a policy list, no policy leaves it to a person", "[accounts][policy]") {
   SnapshotBuilder s;
   s.file("/etc/passwd", "root:x:0:0::/root:/bin/bash\nadmin:x:1000:1000::/home/admin:/bin/bash\nci:x:1001:999::/srv/ci:/bin/sh\n");
   s.file("/etc/group", "root:x:0:\ndocker:x:999:admin,eve\nadmin:x:1000:\n");

@@ -382,7 +382,7 @@ TEST_CASE("summaries and the weighted score", "[eval][summary]") {
   CHECK(summarize({}).score == 100.0);
 }
 
-TEST_CASE("efivar: the first data byte of a UEFI variable; legacy boot and short files said plainly", "[eval][efivar]") {
+TEST_CASE("efivar: the first data byte of a UEFI variable, legacy boot and short files said plainly", "[eval][efivar]") {
   const std::string var = "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c";
   SnapshotBuilder b;
   b.missing("/sys/firmware/efi");

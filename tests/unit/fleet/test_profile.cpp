@@ -102,7 +102,7 @@ TEST_CASE("profile: a long-running hypervisor with a newer kernel installed, sta
   CHECK(to_json(*back) == to_json(h));
 }
 
-TEST_CASE("profile: a plain current host carries no risk; uniformity finds the drifting host", "[fleet][uniformity]") {
+TEST_CASE("profile: a plain current host carries no risk, uniformity finds the drifting host", "[fleet][uniformity]") {
   HostProfile plain = profile_of("debian12-base");
   CHECK(plain.risk == 0);
   CHECK(plain.risk_contributions.empty());

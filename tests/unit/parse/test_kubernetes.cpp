@@ -8,7 +8,7 @@
 using namespace fleetaudit;
 namespace p = fleetaudit::parse;
 
-TEST_CASE("manifests: objects from streams and Lists; what is no object is reported, never fatal", "[parse][k8s]") {
+TEST_CASE("manifests: objects from streams and Lists, what is no object is reported, never fatal", "[parse][k8s]") {
   std::vector<p::K8sObject> objects;
   std::vector<std::string> problems;
   p::read_manifest(
