@@ -5,6 +5,7 @@
 
 #include "content/rule.hpp"
 #include "collect/probes.hpp"
+#include "fleet/container_roots.hpp"
 #include "fleetaudit/snapshot.hpp"
 
 namespace fleetaudit::remote {
@@ -310,8 +311,11 @@ std::string make_script(const Plan& plan, const ScriptOptions& opt) {
   }
   // 4. Content: ordinary files in one cat, cut apart by their sizes;
   //    kernel files read by the shell; unreadable files reported.
+  //    Containers' files in every layer are read whole: the shell has no
+  //    follow-up round to read only the copy each container sees.
   s += "set --\n";
-  for (const auto& [item, flags] : plan.items) {
+  for (const auto& [item, plan_flags] : plan.items) {
+    const std::uint8_t flags = plan_flags | (detail::is_container_layer_file(item) ? kPlanContent : 0);
     if (!(flags & kPlanContent) || shell_reads(item) || hostfs::is_probe(item)) continue;
     if (is_glob(item)) {
       s += "for f in " + sh_glob(item) + "; do if [ -f \"$f\" ] && [ -r \"$f\" ]; then set -- \"$@\" \"$f\"; else fa_noread \"$f\"; fi; done\n";

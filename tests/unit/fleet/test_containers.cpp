@@ -1,0 +1,284 @@
+// Containers as patch subjects, from real fixture trees: each container's
+// root file system resolved through its runtime's layer stack (Docker
+// overlay2 and its layer database, podman's containers/storage, containerd's
+// overlay mounts), its own os-release and package database (dpkg, rpm, apk),
+// whether its image is still what its tag names, and across the fleet its
+// lag and image drift.
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "fleet/container_roots.hpp"
+#include "fleetaudit/fleetaudit.hpp"
+#include "support/fixture_tree.hpp"
+
+using namespace fleetaudit;
+namespace ft = fleetaudit::testing;
+
+namespace {
+
+Snapshot snapshot_of(const std::string& fixture, const std::string& host = "") {
+  ft::FixtureTree tree(fixture);
+  CollectOptions opt;
+  opt.root = tree.root();
+  Snapshot snap = collect(fleet_facts_plan(), opt);
+  snap.tags = ft::fixture_tags(fixture);
+  snap.collected_at = "2026-11-21T12:00:00Z";
+  snap.host = host.empty() ? fixture : host;
+  return snap;
+}
+
+const ContainerProfile& named(const HostProfile& h, const std::string& name) {
+  for (const auto& c : h.containers)
+    if (c.name == name) return c;
+  FAIL("no container " << name);
+  throw;
+}
+
+const PackageLag* lag(const std::vector<PackageLag>& v, const std::string& package) {
+  for (const auto& l : v)
+    if (l.package == package) return &l;
+  return nullptr;
+}
+
+// A synthetic snapshot with layer entries: path -> type ('d' directory,
+// 'f' file, 'c' whiteout device, 'l:TARGET' link).
+Snapshot layers(const std::vector<std::pair<std::string, std::string>>& entries) {
+  Snapshot s;
+  for (const auto& [path, kind] : entries) {
+    FileFact f;
+    f.path = path;
+    if (kind == "d") f.type = FileType::directory;
+    else if (kind == "f") f.type = FileType::regular;
+    else if (kind == "c") f.type = FileType::other;
+    else if (kind.starts_with("l:")) {
+      f.type = FileType::missing;
+      f.is_symlink = true;
+      f.link_target = kind.substr(2);
+    }
+    s.files[path] = f;
+  }
+  // The plan's globs were expanded: the layers are known to the collector.
+  s.globs["/var/lib/docker/overlay2/*/diff/etc/os-release"] = {};
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("containers: Docker, podman and containerd containers with their own userspace", "[fleet][containers]") {
+  Snapshot snap = snapshot_of("containers-mixed");
+  HostProfile h = profile_host(snap);
+  std::vector<std::string> names;
+  for (const auto& c : h.containers) names.push_back(c.runtime + " " + c.name);
+  // the pod's sandbox (pause) container is no workload and is left out
+  CHECK(names == std::vector<std::string>{"containerd metrics-7d9f/exporter", "docker cache", "docker job", "docker web", "docker web-new",
+                                          "podman api"});
+
+  const auto& web = named(h, "web");
+  CHECK(web.os_id == "debian");
+  CHECK(web.os_version == "12");  // etc/os-release is a link to ../usr/lib/os-release in the base layer
+  CHECK(web.package_format == "dpkg");
+  CHECK(web.packages == 7);
+  CHECK(web.layers == 2);
+  CHECK(web.package_db.ends_with("/overlay2/layer-deb12/diff/var/lib/dpkg/status"));
+  CHECK(web.state == "running");
+  CHECK(web.started_at == "2026-09-01T08:00:01Z");
+  CHECK(web.image == "nginx:1.25");
+  CHECK(web.image_id == "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1");
+  // the tag now names the newer image: the container needs recreating
+  CHECK(web.image_outdated);
+  CHECK(web.image_current_id.starts_with("b2b2"));
+  CHECK(web.image_created == "2026-06-01T10:00:00Z");
+  REQUIRE(web.image_age_days);
+  CHECK(*web.image_age_days == 173);
+  // Debian 12 like the host: the host's apt lists speak for it
+  CHECK(web.host_lists);
+  const PackageLag* ssl = lag(web.behind_host, "libssl3");
+  REQUIRE(ssl);
+  CHECK(ssl->installed == "3.0.11-1~deb12u2");
+  CHECK(ssl->newest == "3.0.15-1~deb12u1");
+  CHECK(ssl->security);
+  CHECK(ssl->key_library);
+  REQUIRE(lag(web.behind_host, "libc6"));
+  CHECK(lag(web.behind_host, "bash") == nullptr);
+
+  const auto& fresh = named(h, "web-new");
+  CHECK_FALSE(fresh.image_outdated);
+  CHECK(fresh.layers == 3);
+  CHECK(fresh.package_db.ends_with("/overlay2/layer-deb12-upd/diff/var/lib/dpkg/status"));  // the upper layer's copy hides the base's
+  CHECK(fresh.behind_host.empty());
+  CHECK(fresh.package_set != web.package_set);
+
+  // Alpine: apk database, upgraded in the container's own layer
+  const auto& cache = named(h, "cache");
+  CHECK(cache.os_id == "alpine");
+  CHECK(cache.os_version == "3.19.1");
+  CHECK(cache.package_format == "apk");
+  CHECK(cache.packages == 6);
+  CHECK(cache.package_db.find("/overlay2/mnt-cache/diff/") != std::string::npos);
+  CHECK_FALSE(cache.host_lists);
+  CHECK_FALSE(cache.image_outdated);
+  CHECK(h.package_sets.at(cache.package_set).at("libcrypto3") == "3.1.4-r5");
+
+  // a whiteout (character device) hides the dpkg database of the stopped job
+  const auto& job = named(h, "job");
+  CHECK(job.state == "exited");
+  CHECK(job.os_id == "debian");
+  CHECK(job.package_format.empty());
+  CHECK(job.packages == 0);
+  CHECK_FALSE(job.image_outdated);  // pinned by digest: nothing to move
+  CHECK_FALSE(job.started_before_host_change);  // not running
+
+  // podman: UBI 9 with rpm's SQLite database
+  const auto& api = named(h, "api");
+  CHECK(api.runtime == "podman");
+  CHECK(api.os_id == "rhel");
+  CHECK(api.os_version == "9.3");
+  CHECK(api.package_format == "rpm");
+  CHECK(api.packages > 5);
+  CHECK(api.state == "running");
+  CHECK(api.image == "registry.access.redhat.com/ubi9/ubi:9.3");
+  CHECK(api.image_created == "2026-08-01T00:00:00Z");
+  CHECK_FALSE(api.image_outdated);
+
+  // containerd: a Kubernetes container, from its overlay mount
+  const auto& exp = named(h, "metrics-7d9f/exporter");
+  CHECK(exp.os_id == "debian");
+  CHECK(exp.os_version == "11");
+  CHECK(exp.package_format == "dpkg");
+  CHECK(exp.packages == 4);
+  CHECK(exp.image == "quay.io/prometheus/node-exporter:v1.7.0");
+  CHECK_FALSE(exp.host_lists);  // another release than the host's
+
+  // only the copies containers see were read
+  for (const auto& [path, f] : snap.files) {
+    if (path.find("/layer-alpine/diff/lib/apk/db/installed") != std::string::npos) CHECK_FALSE(f.has_content);
+    if (path.find("/layer-deb12/diff/var/lib/dpkg/status") != std::string::npos) CHECK(f.has_content);
+  }
+  for (const auto& c : h.containers) {
+    INFO(c.name);
+    if (c.name != "job") CHECK(c.problems.empty());
+  }
+}
+
+TEST_CASE("containers: profiles survive JSON, and the fleet sees lag and image drift", "[fleet][containers]") {
+  HostProfile a = profile_host(snapshot_of("containers-mixed", "node-a"));
+  auto back = host_profile_from_json(to_json(a));
+  REQUIRE(back);
+  REQUIRE(back->containers.size() == a.containers.size());
+  CHECK(back->containers[1].name == a.containers[1].name);
+  CHECK(back->containers[3].behind_host.size() == a.containers[3].behind_host.size());
+  CHECK(back->package_sets == a.package_sets);
+  CHECK(to_json(*back) == to_json(a));
+
+  HostProfile b = a;
+  b.host = "node-b";
+  // node-b runs only the current nginx image
+  b.containers.erase(std::remove_if(b.containers.begin(), b.containers.end(), [](const ContainerProfile& c) { return c.name != "web-new"; }),
+                     b.containers.end());
+  FleetAnalysis fa = analyze_fleet({a, b});
+  CHECK(fa.containers_total == 7);
+  CHECK(fa.containers_outdated == 1);
+  // fleet lag: web is behind what web-new has, on the same release
+  const ContainerProfile* web = nullptr;
+  for (const auto& c : fa.hosts[0].containers)
+    if (c.name == "web") web = &c;
+  REQUIRE(web);
+  const PackageLag* ssl = lag(web->behind_fleet, "libssl3");
+  REQUIRE(ssl);
+  CHECK(ssl->newest == "3.0.15-1~deb12u1");
+  CHECK(ssl->where.find("web-new") != std::string::npos);
+  CHECK(web->behind_fleet.front().key_library);  // the key libraries lead the list
+  // image drift: nginx:1.25 runs as two images
+  const ImageUsage* nginx = nullptr;
+  for (const auto& u : fa.images)
+    if (u.reference == "docker.io/library/nginx:1.25") nginx = &u;
+  REQUIRE(nginx);
+  CHECK(nginx->hosts.size() == 2);
+  CHECK(nginx->hosts.at("a1a1a1a1a1a1") == std::vector<std::string>{"node-a"});
+  CHECK(nginx->hosts.at("b2b2b2b2b2b2") == std::vector<std::string>{"node-a", "node-b"});
+  CHECK(nginx->outdated == 1);
+  const Uniformity* u = nullptr;
+  for (const auto& x : fa.uniformity)
+    if (x.group == "fleet" && x.component == "image:docker.io/library/nginx:1.25") u = &x;
+  REQUIRE(u);
+  CHECK(u->majority == "b2b2b2b2b2b2");
+  CHECK(u->drifting == std::vector<std::string>{"node-a"});
+  // a fleet rule on it
+  auto loaded = ContentSet::load(ft::source_dir());
+  REQUIRE(loaded.ok());
+  auto results = evaluate_fleet_rules(fa, loaded.content.select_all());
+  bool failed = false;
+  for (const auto& r : results)
+    if (r.check_id == "fleet.uniformity.image-ids" && r.subject == "fleet: docker.io/library/nginx:1.25") {
+      failed = r.result == ResultKind::fail;
+      CHECK(r.evidence.find("a1a1a1a1a1a1 (1), b2b2b2b2b2b2 (2)") != std::string::npos);
+    }
+  CHECK(failed);
+}
+
+TEST_CASE("containers: overlay lookups follow whiteouts, opaque directories and links", "[fleet][containers]") {
+  const std::string up = "/var/lib/docker/overlay2/up/diff", mid = "/var/lib/docker/overlay2/mid/diff",
+                    low = "/var/lib/docker/overlay2/low/diff";
+  const std::vector<std::string> stack{up, mid, low};
+  auto find = [&](const Snapshot& s, const char* path) { return detail::LayerReader(s).find(stack, path); };
+  using S = detail::LayerFile::State;
+  SECTION("the topmost copy wins") {
+    Snapshot s = layers({{low + "/var", "d"}, {low + "/var/lib", "d"}, {low + "/var/lib/dpkg", "d"}, {low + "/var/lib/dpkg/status", "f"},
+                         {mid + "/var", "d"}, {mid + "/var/lib", "d"}, {mid + "/var/lib/dpkg", "d"}, {mid + "/var/lib/dpkg/status", "f"}});
+    auto r = find(s, "var/lib/dpkg/status");
+    CHECK(r.state == S::found);
+    CHECK(r.host_path == mid + "/var/lib/dpkg/status");
+  }
+  SECTION("a .wh. file hides the name below") {
+    Snapshot s = layers({{low + "/var", "d"}, {low + "/var/lib", "d"}, {low + "/var/lib/dpkg", "d"}, {low + "/var/lib/dpkg/status", "f"},
+                         {up + "/var", "d"}, {up + "/var/lib", "d"}, {up + "/var/lib/.wh.dpkg", "f"}});
+    auto r = find(s, "var/lib/dpkg/status");
+    CHECK(r.state == S::missing);
+    CHECK(r.note.find(".wh.dpkg") != std::string::npos);
+  }
+  SECTION("a whiteout device on a directory hides everything under it") {
+    Snapshot s = layers({{low + "/var", "d"}, {low + "/var/lib", "d"}, {low + "/var/lib/dpkg", "d"}, {low + "/var/lib/dpkg/status", "f"},
+                         {mid + "/var", "c"}});
+    CHECK(find(s, "var/lib/dpkg/status").state == S::missing);
+  }
+  SECTION("an opaque directory shows nothing from below, but its own entries") {
+    Snapshot s = layers({{low + "/var", "d"}, {low + "/var/lib", "d"}, {low + "/var/lib/dpkg", "d"}, {low + "/var/lib/dpkg/status", "f"},
+                         {mid + "/var", "d"}, {mid + "/var/lib", "d"}, {mid + "/var/lib/.wh..wh..opq", "f"}});
+    CHECK(find(s, "var/lib/dpkg/status").state == S::missing);
+    s.files[mid + "/var/lib/dpkg"] = s.files[low + "/var/lib/dpkg"];
+    s.files[mid + "/var/lib/dpkg"].path = mid + "/var/lib/dpkg";
+    s.files[mid + "/var/lib/dpkg/status"] = s.files[low + "/var/lib/dpkg/status"];
+    auto r = find(s, "var/lib/dpkg/status");
+    CHECK(r.state == S::found);
+    CHECK(r.host_path == mid + "/var/lib/dpkg/status");
+  }
+  SECTION("a directory below a new one still shows through") {
+    Snapshot s = layers({{low + "/etc", "d"}, {low + "/etc/os-release", "f"}, {up + "/etc", "d"}, {up + "/etc/hostname", "f"}});
+    auto r = find(s, "etc/os-release");
+    CHECK(r.state == S::found);
+    CHECK(r.host_path == low + "/etc/os-release");
+  }
+  SECTION("links are followed inside the container, across layers, never to the host") {
+    Snapshot s = layers({{up + "/etc", "d"}, {up + "/etc/os-release", "l:../usr/lib/os-release"}, {low + "/usr", "d"}, {low + "/usr/lib", "d"},
+                         {low + "/usr/lib/os-release", "f"}, {mid + "/var", "l:/../../../srv"}});
+    auto r = find(s, "etc/os-release");
+    CHECK(r.state == S::found);
+    CHECK(r.path == "/usr/lib/os-release");
+    CHECK(r.host_path == low + "/usr/lib/os-release");
+    // an absolute link with '..' stays inside the container's root
+    auto v = find(s, "var/lib/dpkg/status");
+    CHECK(v.state == S::missing);
+  }
+  SECTION("a link loop ends") {
+    Snapshot s = layers({{up + "/etc", "d"}, {up + "/etc/os-release", "l:os-release"}});
+    auto r = find(s, "etc/os-release");
+    CHECK(r.state == S::missing);
+  }
+  SECTION("a layer the collector did not read is said so, never taken as empty") {
+    Snapshot s = layers({});
+    auto r = detail::LayerReader(s).find({"/opt/other-runtime/layer/fs"}, "etc/os-release");
+    CHECK(r.state == S::not_collected);
+  }
+}
