@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fleetaudit/fleet.hpp"
+#include "fleetaudit/report.hpp"
 #include "eval/subjects.hpp"
 #include "parse/packages.hpp"
 
@@ -33,5 +34,10 @@ nlohmann::json containers_to_json(const HostProfile& h);
 void containers_from_json(const nlohmann::json& j, HostProfile& h);
 nlohmann::json container_to_json(const ContainerProfile& c);
 nlohmann::json image_usage_to_json(const ImageUsage& u);
+
+/// The fleet report's "containers" member: totals, per host, per image reference.
+nlohmann::json fleet_containers_json(const FleetAnalysis& analysis);
+/// The fleet HTML report's containers section.
+HtmlSection containers_html_section(const FleetAnalysis& analysis);
 
 }  // namespace fleetaudit::detail

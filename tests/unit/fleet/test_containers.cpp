@@ -9,6 +9,8 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "fleet/container_roots.hpp"
 #include "fleetaudit/fleetaudit.hpp"
 #include "support/fixture_tree.hpp"
@@ -216,6 +218,26 @@ TEST_CASE("containers: profiles survive JSON, and the fleet sees lag and image d
       CHECK(r.evidence.find("a1a1a1a1a1a1 (1), b2b2b2b2b2b2 (2)") != std::string::npos);
     }
   CHECK(failed);
+
+  // the fleet reports carry the containers
+  const std::string table = format_fleet_analysis(fa, results);
+  INFO(table);
+  CHECK(table.find("Containers: 7 (6 running), 1 on an image their tag no longer names") != std::string::npos);
+  CHECK(table.find("OUTDATED") != std::string::npos);
+  CHECK(table.find("> libc6 2.36-9+deb12u3 -> 2.36-9+deb12u4 (security); libssl3 3.0.11-1~deb12u2 -> 3.0.15-1~deb12u1 (security)") != std::string::npos);
+  CHECK(table.find("docker.io/library/nginx:1.25\n      a1a1a1a1a1a1 1 container(s) on node-a") != std::string::npos);
+  auto j = nlohmann::json::parse(format_fleet_analysis_json(fa, results));
+  CHECK(j["containers"]["total"] == 7);
+  CHECK(j["containers"]["per_host"]["node-b"]["containers"] == 1);
+  CHECK(j["containers"]["per_host"]["node-a"]["outdated"] == 1);
+  bool listed = false;
+  for (const auto& img : j["containers"]["images"])
+    if (img["reference"] == "docker.io/library/nginx:1.25") listed = img["containers"]["b2b2b2b2b2b2"] == 2;
+  CHECK(listed);
+  bool section = false;
+  for (const auto& s : fleet_html_sections(fa, results))
+    if (s.id == "containers") section = s.html.find("metrics-7d9f/exporter") != std::string::npos;
+  CHECK(section);
 }
 
 TEST_CASE("containers: overlay lookups follow whiteouts, opaque directories and links", "[fleet][containers]") {
