@@ -174,12 +174,15 @@ void profile_containers(const Snapshot& snap, HostProfile& h, const parse::Packa
     return dbs.emplace(path, std::move(p)).first->second;
   };
 
-  // The host's apt lists: candidates for packages the host has.
-  std::map<std::string, std::pair<std::string, std::string>, std::less<>> apt;  // name -> (best, security)
-  if (const FileFact* a = snap.file("@apt-candidates"); a && a->has_content && host_db && host_db->format == parse::PackageFormat::dpkg) {
+  // The host's own candidates (apt lists, or dnf's repository cache): for
+  // packages the host has, in the host's ordering.
+  std::map<std::string, std::pair<std::string, std::string>, std::less<>> candidates;  // name -> (best, security)
+  const bool host_rpm = host_db && host_db->format == parse::PackageFormat::rpm;
+  const char* lists = host_rpm ? "dnf repository cache of the host" : "apt lists of the host";
+  if (const FileFact* a = snap.file(host_rpm ? "@dnf-candidates" : "@apt-candidates"); a && a->has_content && host_db) {
     for (auto line : util::split(a->content, '\n')) {
       auto f = util::split(line, '\t');
-      if (f.size() == 3 && !line.starts_with("#")) apt[std::string(f[0])] = {std::string(f[1]), f[2] == "-" ? std::string() : std::string(f[2])};
+      if (f.size() == 3 && !line.starts_with("#")) candidates[std::string(f[0])] = {std::string(f[1]), f[2] == "-" ? std::string() : std::string(f[2])};
     }
   }
 
@@ -289,16 +292,19 @@ void profile_containers(const Snapshot& snap, HostProfile& h, const parse::Packa
           h.package_set_release[p.key] = c.package_format + " " + c.os_id + " " + c.os_version;
         }
         for (const auto& pkg : p.db.packages) c.packages += pkg.present;
-        // The host's apt lists speak for the container when it runs the host's release.
-        if (cand.format == parse::PackageFormat::dpkg && !apt.empty() && c.os_id == h.os_id && c.os_version == h.os_version) {
+        // The host's lists speak for the container when it runs the host's release.
+        if (host_db && cand.format == host_db->format && !candidates.empty() && c.os_id == h.os_id && c.os_version == h.os_version) {
           c.host_lists = true;
+          const std::string* previous = nullptr;
           for (const auto& pkg : p.db.packages) {
-            if (!pkg.present) continue;
-            auto it = apt.find(pkg.name);
-            if (it == apt.end() || compare_debian_versions(it->second.first, pkg.version) <= 0) continue;
-            PackageLag l{pkg.name, pkg.version, it->second.first, "apt lists of the host", false, is_library_package(pkg.name),
-                         is_key_library_package(pkg.name)};
-            l.security = !it->second.second.empty() && compare_debian_versions(it->second.second, pkg.version) > 0;
+            // One answer per name: the first entry (rpm keeps install-only
+            // packages such as kernels in several versions, newest first).
+            if (!pkg.present || (previous && *previous == pkg.name)) continue;
+            previous = &pkg.name;
+            auto it = candidates.find(pkg.name);
+            if (it == candidates.end() || parse::compare_package_versions(cand.format, it->second.first, pkg.version) <= 0) continue;
+            PackageLag l{pkg.name, pkg.version, it->second.first, lists, false, is_library_package(pkg.name), is_key_library_package(pkg.name)};
+            l.security = !it->second.second.empty() && parse::compare_package_versions(cand.format, it->second.second, pkg.version) > 0;
             c.behind_host.push_back(std::move(l));
           }
         }
@@ -454,8 +460,9 @@ void plan_container_subjects(Plan& plan) {
   plan.add("/etc/os-release", kPlanContent);
   plan.add("/usr/lib/os-release", kPlanContent);
   plan.add("/var/lib/dpkg/status", kPlanContent);
-  plan.add("/var/lib/rpm/rpmdb.sqlite", kPlanStat);
+  plan.add("/var/lib/rpm/rpmdb.sqlite", kPlanContent);
   plan.add("@apt-candidates", kPlanContent);
+  plan.add("@dnf-candidates", kPlanContent);
 }
 
 SubjectSet build_container_subjects(const Snapshot& snap, const SnapshotIndex&, const parse::TextSource& src) {
@@ -483,6 +490,8 @@ SubjectSet build_container_subjects(const Snapshot& snap, const SnapshotIndex&, 
     change = f->mtime;
   } else if (const FileFact* r = snap.file("/var/lib/rpm/rpmdb.sqlite"); r && r->exists()) {
     change = r->mtime;
+    if (r->has_content && !r->truncated)
+      if (auto parsed = parse::parse_rpmdb_sqlite(r->content)) db = std::move(*parsed);
   }
   profile_containers(snap, h, db ? &*db : nullptr, change);
   for (const auto& c : h.containers) {

@@ -304,3 +304,36 @@ TEST_CASE("containers: overlay lookups follow whiteouts, opaque directories and 
     CHECK(r.state == S::not_collected);
   }
 }
+
+TEST_CASE("containers: an RHEL container of the host's release is compared with the host's dnf cache", "[fleet][containers]") {
+  HostProfile h = profile_host(snapshot_of("containers-rhel"));
+  REQUIRE(h.containers.size() == 1);
+  const auto& svc = h.containers.front();
+  CHECK(svc.runtime == "podman");
+  CHECK(svc.os_id == "rhel");
+  CHECK(svc.os_version == "9.4");
+  CHECK(svc.package_format == "rpm");
+  CHECK(svc.state == "not running");
+  CHECK(svc.host_lists);
+  const PackageLag* ssh = lag(svc.behind_host, "openssh-server");
+  REQUIRE(ssh);
+  CHECK(ssh->security);
+  CHECK(ssh->where == "dnf repository cache of the host");
+  const PackageLag* libc = lag(svc.behind_host, "glibc");
+  REQUIRE(libc);
+  CHECK_FALSE(libc->security);  // a bug-fix advisory
+  CHECK(libc->key_library);
+  CHECK(svc.behind_host.front().package == "glibc");  // key libraries first
+  // the same database as the host's: the same packages are behind, with the same candidates
+  std::string host_pending, container_behind;
+  for (const auto& p : h.pending) host_pending += p.package + " ";
+  for (const auto& l : svc.behind_host) container_behind += l.package + " ";
+  INFO("host: " << host_pending << "; container: " << container_behind);
+  REQUIRE(svc.behind_host.size() == h.pending.size());
+  for (const auto& l : svc.behind_host) {
+    INFO(l.package);
+    bool same = false;
+    for (const auto& p : h.pending) same = same || (p.package == l.package && p.candidate == l.newest && p.security == l.security);
+    CHECK(same);
+  }
+}
