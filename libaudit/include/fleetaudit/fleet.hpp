@@ -138,6 +138,9 @@ struct HostProfile {
   std::vector<RiskContribution> risk_contributions;
 
   std::vector<ContainerProfile> containers;  ///< sorted by runtime, name, id
+  /// Runtime files that could not be read ("PATH: not valid JSON"): the
+  /// containers they describe may be missing above.
+  std::vector<std::string> container_problems;
   /// Installed packages (name -> version) of the host ("host") and of each
   /// distinct container package database (by a digest of it): containers of
   /// one image share a set. Each set is keyed "FORMAT OS-ID OS-VERSION" in

@@ -44,10 +44,21 @@ std::string strip_sha(std::string s) {
   return s;
 }
 
-json parse_json(const Snapshot& s, const std::string& path) {
+// A JSON file of the snapshot; what is wrong with one that is there but
+// cannot be used goes to `problems` ("path: not valid JSON").
+json parse_json(const Snapshot& s, const std::string& path, std::vector<std::string>* problems = nullptr) {
   const FileFact* f = s.file(path);
-  if (!f || !f->has_content) return json();
-  return json::parse(f->content, nullptr, false);
+  if (!f || !f->exists()) return json();
+  auto problem = [&](const std::string& why) {
+    if (problems) problems->push_back(path + ": " + why);
+    return json();
+  };
+  if (!f->content_error.empty()) return problem(f->content_error);
+  if (!f->has_content) return json();
+  if (f->truncated) return problem("cut at the collector's file size limit");
+  json j = json::parse(f->content, nullptr, false);
+  if (j.is_discarded()) return problem("not valid JSON");
+  return j;
 }
 
 // "nginx" -> "docker.io/library/nginx:latest": the form two references are compared in.
@@ -98,8 +109,12 @@ bool is_library_package(std::string_view n) noexcept {
 
 void profile_containers(const Snapshot& snap, HostProfile& h, const parse::PackageDatabase* host_db, long long host_change) {
   const auto roots = container_roots(snap);
-  if (roots.empty()) return;
   SnapshotText src(snap);
+  if (roots.empty()) {
+    // Nothing to profile; still say why a runtime's list could not be read.
+    parse_json(snap, expand_variables(kPodmanContainers, src), &h.container_problems);
+    return;
+  }
   LayerReader reader(snap);
   const auto now = util::parse_utc(snap.collected_at);
 
@@ -110,12 +125,15 @@ void profile_containers(const Snapshot& snap, HostProfile& h, const parse::Packa
     if (const auto* m = snap.glob(pattern))
       for (const auto& p : *m) {
         std::string dir = p.substr(0, p.rfind('/'));
-        docker_configs[dir.substr(dir.rfind('/') + 1)] = parse_json(snap, p);
+        std::vector<std::string> why;
+        json cfg = parse_json(snap, p, &why);
+        if (!why.empty()) h.container_problems.insert(h.container_problems.end(), why.begin(), why.end());
+        docker_configs[dir.substr(dir.rfind('/') + 1)] = std::move(cfg);
       }
   }
   std::map<std::string, std::string> docker_tags;  // normalized reference -> image id
   {
-    json repos = parse_json(snap, expand_variables(kDockerRepositories, src));
+    json repos = parse_json(snap, expand_variables(kDockerRepositories, src), &h.container_problems);
     if (repos.is_object() && repos.contains("Repositories") && repos["Repositories"].is_object())
       for (const auto& [repo, refs] : repos["Repositories"].items()) {
         if (!refs.is_object()) continue;
@@ -127,14 +145,14 @@ void profile_containers(const Snapshot& snap, HostProfile& h, const parse::Packa
   // podman: containers.json entries, images.json names and creation.
   std::map<std::string, json> podman_containers;
   {
-    json list = parse_json(snap, expand_variables(kPodmanContainers, src));
+    json list = parse_json(snap, expand_variables(kPodmanContainers, src), &h.container_problems);
     if (list.is_array())
       for (const auto& e : list)
         if (!str(e, "id").empty()) podman_containers[str(e, "id")] = e;
   }
   std::map<std::string, std::string> podman_tags, podman_created;  // normalized name -> id; id -> created
   {
-    json list = parse_json(snap, expand_variables(kPodmanImages, src));
+    json list = parse_json(snap, expand_variables(kPodmanImages, src), &h.container_problems);
     if (list.is_array())
       for (const auto& e : list) {
         std::string id = str(e, "id");
@@ -194,7 +212,8 @@ void profile_containers(const Snapshot& snap, HostProfile& h, const parse::Packa
     if (!root.problem.empty()) c.problems.push_back(root.problem);
     if (root.runtime == "docker") {
       const json& cfg = docker_configs.count(root.id) ? docker_configs[root.id] : json();
-      if (!cfg.is_object()) c.problems.push_back("no readable config.v2.json for the container");
+      if (!cfg.is_object())
+        c.problems.push_back(expand_variables("${docker.data-root}/containers/", src) + root.id + "/config.v2.json: missing or not readable");
       c.name = str(cfg, "Name");
       if (c.name.starts_with('/')) c.name.erase(0, 1);
       c.image_id = strip_sha(str(cfg, "Image"));
@@ -218,7 +237,7 @@ void profile_containers(const Snapshot& snap, HostProfile& h, const parse::Packa
           c.image_current_id = c.image_id;  // pinned by digest: what it names cannot move
         }
       }
-      if (!c.image_id.empty()) c.image_created = utc_seconds(str(parse_json(snap, imagedb + "/" + c.image_id), "created"));
+      if (!c.image_id.empty()) c.image_created = utc_seconds(str(parse_json(snap, imagedb + "/" + c.image_id, &c.problems), "created"));
     } else if (root.runtime == "podman") {
       const json& e = podman_containers[root.id];
       if (e.contains("names") && e["names"].is_array() && !e["names"].empty() && e["names"][0].is_string()) c.name = e["names"][0].get<std::string>();
@@ -233,7 +252,7 @@ void profile_containers(const Snapshot& snap, HostProfile& h, const parse::Packa
       if (auto it = podman_created.find(c.image_id); it != podman_created.end()) c.image_created = utc_seconds(it->second);
     } else {
       // containerd: the task's OCI bundle; CRI (Kubernetes) names it in annotations.
-      json spec = parse_json(snap, tasks + "/" + root.id + "/config.json");
+      json spec = parse_json(snap, tasks + "/" + root.id + "/config.json", &c.problems);
       json ann = spec.is_object() && spec.contains("annotations") ? spec["annotations"] : json();
       if (str(ann, "io.kubernetes.cri.container-type") == "sandbox") continue;  // the pod's pause container
       std::string pod = str(ann, "io.kubernetes.cri.sandbox-name"), name = str(ann, "io.kubernetes.cri.container-name");
@@ -494,6 +513,7 @@ SubjectSet build_container_subjects(const Snapshot& snap, const SnapshotIndex&, 
       if (auto parsed = parse::parse_rpmdb_sqlite(r->content)) db = std::move(*parsed);
   }
   profile_containers(snap, h, db ? &*db : nullptr, change);
+  out.problems = h.container_problems;
   for (const auto& c : h.containers) {
     Subject s;
     s.id = "container:" + c.runtime + ":" + c.id;
@@ -508,7 +528,7 @@ SubjectSet build_container_subjects(const Snapshot& snap, const SnapshotIndex&, 
     }
     out.subjects.push_back(std::move(s));
   }
-  if (out.subjects.empty()) out.why = "no containers (Docker, podman or containerd) on the host";
+  if (out.subjects.empty() && out.problems.empty()) out.why = "no containers (Docker, podman or containerd) on the host";
   return out;
 }
 
@@ -588,6 +608,7 @@ void containers_from_json(const json& j, HostProfile& h) {
       h.containers.push_back(std::move(c));
     }
   }
+  h.container_problems = j.value("container_problems", std::vector<std::string>{});
   if (j.contains("package_sets") && j["package_sets"].is_object()) {
     for (const auto& [key, set] : j["package_sets"].items()) {
       h.package_set_release[key] = set.value("release", "");

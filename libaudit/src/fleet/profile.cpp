@@ -419,6 +419,7 @@ std::string to_json(const HostProfile& h) {
   for (const auto& r : h.risk_contributions) risk.push_back({{"factor", r.factor}, {"points", r.points}, {"why", r.why}});
   j["risk"] = {{"score", h.risk}, {"contributions", risk}};
   j["containers"] = detail::containers_to_json(h);
+  j["container_problems"] = h.container_problems;
   nlohmann::json sets = nlohmann::json::object();
   for (const auto& [key, set] : h.package_sets) {
     auto rel = h.package_set_release.find(key);

@@ -48,8 +48,10 @@ std::string format_container_table(const FleetAnalysis& a, const TableOptions& o
   out << "\nContainers: " << a.containers_total << " (" << a.containers_running << " running), " << a.containers_outdated
       << " on an image their tag no longer names, " << a.containers_behind << " behind the newest packages\n";
   for (const auto& h : a.hosts) {
-    if (h.containers.empty()) continue;
+    if (h.containers.empty() && h.container_problems.empty()) continue;
     out << "  " << h.host << "\n";
+    for (const auto& p : h.container_problems) out << "    ! " << util::clip(p, static_cast<std::size_t>(std::max(opt.width - 6, 40))) << "\n";
+    if (h.containers.empty()) continue;
     out << "    " << pad("RUNTIME", 10) << pad("NAME", 24) << pad("STATE", 11) << pad("IMAGE", 36) << pad("IMAGE-ID", 12) << pad("TAG", 8)
         << pad("RELEASE", 14) << pad("PKGS", 5) << pad("BEHIND-HOST", 11) << "BEHIND-FLEET\n";
     for (const auto& c : h.containers) {

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -336,4 +337,58 @@ TEST_CASE("containers: an RHEL container of the host's release is compared with 
     for (const auto& p : h.pending) same = same || (p.package == l.package && p.candidate == l.newest && p.security == l.security);
     CHECK(same);
   }
+}
+
+TEST_CASE("containers: damaged runtime files are named, and the other containers still count", "[fleet][containers]") {
+  ft::FixtureTree tree("containers-mixed");
+  const auto root = tree.root();
+  auto put = [&](const std::string& path, const std::string& text) { std::ofstream(root / path.substr(1), std::ios::trunc) << text; };
+  // a container's config cut in half, podman's container list garbled, an image configuration that is no JSON
+  put("/var/lib/docker/containers/d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4/config.v2.json", "{\"ID\": \"d4");
+  put("/var/lib/containers/storage/overlay-containers/containers.json", "[{\"id\": ");
+  put("/var/lib/docker/image/overlay2/imagedb/content/sha256/c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3", "not json");
+  // a layer chain naming a link that is not there
+  put("/var/lib/docker/overlay2/mnt-job/lower", "l/GONE:l/DEB12BASE");
+  CollectOptions opt;
+  opt.root = root;
+  Snapshot snap = collect(fleet_facts_plan(), opt);
+  snap.host = "damaged";
+  snap.collected_at = "2026-11-21T12:00:00Z";
+  HostProfile h = profile_host(snap);
+  INFO(to_json(h).substr(0, 2000));
+  REQUIRE(h.container_problems.size() == 2);
+  CHECK(h.container_problems[0].ends_with("/config.v2.json: not valid JSON"));
+  CHECK(h.container_problems[1] == "/var/lib/containers/storage/overlay-containers/containers.json: not valid JSON");
+  // podman's container is gone with its list; the others remain
+  std::vector<std::string> names;
+  for (const auto& c : h.containers) names.push_back(c.name);
+  CHECK(names == std::vector<std::string>{"metrics-7d9f/exporter", "", "cache", "job", "web-new"});  // web lost its name with its config
+  for (const auto& c : h.containers) {
+    INFO(c.id);
+    if (c.id.starts_with("d4")) {
+      REQUIRE(c.problems.size() == 1);
+      CHECK(c.problems[0].ends_with("/config.v2.json: missing or not readable"));
+      CHECK(c.os_id == "debian");  // its root is still read
+      CHECK(c.packages == 7);
+    }
+    if (c.name == "cache") {
+      REQUIRE(c.problems.size() == 1);
+      CHECK(c.problems[0].ends_with("c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3: not valid JSON"));
+      CHECK(c.image_created.empty());
+    }
+    if (c.name == "job") {
+      REQUIRE(c.problems.size() == 1);
+      CHECK(c.problems[0] == "/var/lib/docker/overlay2/l/GONE (named in /var/lib/docker/overlay2/mnt-job/lower) is missing");
+      CHECK(c.os_id.empty());  // an unknown chain is not guessed at
+    }
+  }
+  // as subjects: the unreadable lists are errors of their own
+  auto loaded = ContentSet::load(ft::source_dir());
+  REQUIRE(loaded.ok());
+  Selection sel = loaded.content.select_all();
+  HostReport report = evaluate(snap, sel);
+  int errors = 0;
+  for (const auto& r : report.results)
+    if (r.check_id == "container.image.current" && r.result == ResultKind::error) ++errors;
+  CHECK(errors >= 1);
 }
