@@ -189,6 +189,20 @@ struct FleetAnalysis {
 /// the fleet's patch totals. Pure.
 FleetAnalysis analyze_fleet(std::vector<HostProfile> hosts);
 
+/// A host's containers counted, for bounded metrics (the exporter, the
+/// dashboard's host detail): never per package.
+struct ContainerCounts {
+  int total = 0;
+  int running = 0;
+  int outdated = 0;          ///< their tag now names another image
+  int behind = 0;            ///< behind the host's lists or the fleet in at least one package
+  int behind_security = 0;   ///< missing a security update of the host's lists
+  int unreadable = 0;        ///< with a problem (layers, database or configuration not read)
+  std::map<std::string, int> by_runtime;  ///< docker, podman, containerd
+  std::map<std::string, int> by_image;    ///< image reference as given -> containers
+};
+ContainerCounts count_containers(const HostProfile& host);
+
 /// JSON for a profile and back (the store keeps one per host).
 std::string to_json(const HostProfile& profile);
 Expected<HostProfile> host_profile_from_json(std::string_view json);

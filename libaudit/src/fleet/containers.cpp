@@ -532,6 +532,29 @@ SubjectSet build_container_subjects(const Snapshot& snap, const SnapshotIndex&, 
   return out;
 }
 
+}  // namespace fleetaudit::detail
+
+namespace fleetaudit {
+
+ContainerCounts count_containers(const HostProfile& h) {
+  ContainerCounts n;
+  for (const auto& c : h.containers) {
+    ++n.total;
+    n.running += c.state == "running";
+    n.outdated += c.image_outdated;
+    n.behind += !c.behind_host.empty() || !c.behind_fleet.empty();
+    n.behind_security += std::any_of(c.behind_host.begin(), c.behind_host.end(), [](const PackageLag& l) { return l.security; });
+    n.unreadable += !c.problems.empty();
+    ++n.by_runtime[c.runtime];
+    if (!c.image.empty()) ++n.by_image[c.image];
+  }
+  return n;
+}
+
+}  // namespace fleetaudit
+
+namespace fleetaudit::detail {
+
 json container_to_json(const ContainerProfile& c) {
   auto lags = [](const std::vector<PackageLag>& v) {
     json out = json::array();

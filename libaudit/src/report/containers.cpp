@@ -89,13 +89,10 @@ nlohmann::json fleet_containers_json(const FleetAnalysis& a) {
   nlohmann::json per_host = nlohmann::json::object();
   for (const auto& h : a.hosts) {
     if (h.containers.empty()) continue;
-    int running = 0, outdated = 0, behind = 0;
-    for (const auto& c : h.containers) {
-      running += c.state == "running";
-      outdated += c.image_outdated;
-      behind += !c.behind_host.empty() || !c.behind_fleet.empty();
-    }
-    per_host[h.host] = {{"containers", h.containers.size()}, {"running", running}, {"outdated", outdated}, {"behind", behind}};
+    const ContainerCounts n = count_containers(h);
+    per_host[h.host] = {{"containers", n.total},         {"running", n.running},         {"outdated", n.outdated},
+                        {"behind", n.behind},            {"behind_security", n.behind_security}, {"unreadable", n.unreadable},
+                        {"by_runtime", n.by_runtime},    {"by_image", n.by_image}};
   }
   return {{"total", a.containers_total}, {"running", a.containers_running}, {"outdated", a.containers_outdated},
           {"behind", a.containers_behind}, {"per_host", per_host}, {"images", images}};

@@ -163,6 +163,14 @@ TEST_CASE("containers: Docker, podman and containerd containers with their own u
     INFO(c.name);
     if (c.name != "job") CHECK(c.problems.empty());
   }
+  // bounded counts for metrics
+  ContainerCounts n = count_containers(h);
+  CHECK(n.total == 6);
+  CHECK(n.running == 5);
+  CHECK(n.outdated == 1);
+  CHECK(n.behind_security == 1);
+  CHECK(n.by_runtime == std::map<std::string, int>{{"containerd", 1}, {"docker", 4}, {"podman", 1}});
+  CHECK(n.by_image.at("nginx:1.25") == 2);
 }
 
 TEST_CASE("containers: profiles survive JSON, and the fleet sees lag and image drift", "[fleet][containers]") {
