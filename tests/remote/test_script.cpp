@@ -257,6 +257,11 @@ TEST_CASE("containers' roots read the same over the shell, the agent and locally
     INFO("under " << shell << ": " << got.error);
     REQUIRE(got.complete);
     CHECK(profile(got.snapshot) == want);
+    // only the copies a layer stack sees are read: the Alpine base's database is shadowed by the container's own
+    const FileFact* shadowed = got.snapshot.file("/var/lib/docker/overlay2/layer-alpine/diff/lib/apk/db/installed");
+    REQUIRE(shadowed);
+    CHECK_FALSE(shadowed->has_content);
+    CHECK(got.snapshot.file("/var/lib/docker/overlay2/mnt-cache/diff/lib/apk/db/installed")->has_content);
   }
   auto agent = run_script(tree.root(), "/bin/sh", plan, "/usr/local/bin/fleetaudit");
   REQUIRE(agent.agent);

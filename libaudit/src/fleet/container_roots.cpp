@@ -185,13 +185,14 @@ void add_container_plan(Plan& plan) {
   }
 }
 
-bool is_container_layer_file(std::string_view item) {
-  for (const auto& f : container_files()) {
-    if (!item.ends_with("/" + f)) continue;
-    std::string_view base = item.substr(0, item.size() - f.size() - 1);
-    if (base.ends_with("/*/diff") || base.ends_with("/*/fs")) return true;
-  }
-  return false;
+const std::string& container_plan_marker() {
+  static const std::string marker = with_fallbacks(kDockerMountIds);
+  return marker;
+}
+
+const std::vector<std::string>& container_layer_dirs() {
+  static const std::vector<std::string> dirs{with_fallbacks(kDockerOverlay), with_fallbacks(kPodmanOverlay)};
+  return dirs;
 }
 
 std::vector<ContainerRoot> container_roots(const Snapshot& s) {

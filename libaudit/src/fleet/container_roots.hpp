@@ -47,9 +47,12 @@ const std::vector<std::string>& container_files();
 /// layer directory; runtime metadata) to a plan.
 void add_container_plan(Plan& plan);
 
-/// True for a plan item that names a container file in every layer (the
-/// agentless shell reads these whole, having no follow-up round).
-bool is_container_layer_file(std::string_view item);
+/// The plan item that says a plan asks for containers (at its default
+/// place), and the layer directories of Docker and containers/storage at
+/// their defaults: the agentless shell script, which has no follow-up
+/// round, reads each layer stack's own copies there itself.
+const std::string& container_plan_marker();
+const std::vector<std::string>& container_layer_dirs();
 
 struct ContainerRoot {
   std::string runtime;   // docker, podman, containerd
