@@ -113,6 +113,10 @@ const std::vector<PathVariable>& path_variables() {
       {"containerd.state", "/run/containerd", "containerd's state directory (running tasks and their bundles)",
        {{"/etc/containerd/config.toml", F::toml, "state"}},
        {}},
+      {"containerd.image-verifier-dir", "/opt/containerd/image-verifier/bin",
+       "the directory of containerd's image verifier plugins (containerd 2), each an executable that judges an image before it is pulled",
+       {{"/etc/containerd/config.toml", F::toml, R"(plugins."io.containerd.image-verifier.v1.bindir".bin_dir)"}},
+       {}},
   };
   return vars;
 }
