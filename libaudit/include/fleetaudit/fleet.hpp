@@ -71,6 +71,7 @@ struct ContainerProfile {
   std::string image_current_id; ///< what `image` resolves to in the host's image store now; empty when unknown
   bool image_outdated = false;  ///< needs recreating: its tag now names another image
   std::string image_created;    ///< the image configuration's `created` (UTC, ISO 8601)
+  std::string image_current_created;  ///< `created` of the image the tag names now, when that is another image
   std::optional<long long> image_age_days;  ///< at collection
   std::string state;            ///< running, exited, created, paused, restarting, dead, unknown
   std::string started_at;       ///< when it was last started (UTC, ISO 8601), when the runtime records it

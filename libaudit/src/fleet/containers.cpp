@@ -238,6 +238,8 @@ void profile_containers(const Snapshot& snap, HostProfile& h, const parse::Packa
         }
       }
       if (!c.image_id.empty()) c.image_created = utc_seconds(str(parse_json(snap, imagedb + "/" + c.image_id, &c.problems), "created"));
+      if (!c.image_current_id.empty() && c.image_current_id != c.image_id)
+        c.image_current_created = utc_seconds(str(parse_json(snap, imagedb + "/" + c.image_current_id), "created"));
     } else if (root.runtime == "podman") {
       const json& e = podman_containers[root.id];
       if (e.contains("names") && e["names"].is_array() && !e["names"].empty() && e["names"][0].is_string()) c.name = e["names"][0].get<std::string>();
@@ -250,6 +252,8 @@ void profile_containers(const Snapshot& snap, HostProfile& h, const parse::Packa
         if (t != podman_tags.end()) c.image_current_id = t->second;
       }
       if (auto it = podman_created.find(c.image_id); it != podman_created.end()) c.image_created = utc_seconds(it->second);
+      if (!c.image_current_id.empty() && c.image_current_id != c.image_id)
+        if (auto it = podman_created.find(c.image_current_id); it != podman_created.end()) c.image_current_created = utc_seconds(it->second);
     } else {
       // containerd: the task's OCI bundle; CRI (Kubernetes) names it in annotations.
       json spec = parse_json(snap, tasks + "/" + root.id + "/config.json", &c.problems);
@@ -568,7 +572,8 @@ json container_to_json(const ContainerProfile& c) {
               {"name", c.name},
               {"image", {{"reference", c.image}, {"id", c.image_id}, {"current_id", c.image_current_id}, {"outdated", c.image_outdated},
                          {"current", c.image_current_id.empty() || c.image_id.empty() ? json() : json(!c.image_outdated)},
-                         {"created", c.image_created}, {"age_days", c.image_age_days ? json(*c.image_age_days) : json()}}},
+                         {"created", c.image_created}, {"current_created", c.image_current_created},
+                         {"age_days", c.image_age_days ? json(*c.image_age_days) : json()}}},
               {"state", c.state},
               {"started_at", c.started_at},
               {"started_before_host_change", c.started_before_host_change},
@@ -609,6 +614,7 @@ void containers_from_json(const json& j, HostProfile& h) {
       c.image_current_id = img.value("current_id", "");
       c.image_outdated = img.value("outdated", false);
       c.image_created = img.value("created", "");
+      c.image_current_created = img.value("current_created", "");
       if (img.contains("age_days") && img["age_days"].is_number()) c.image_age_days = img["age_days"].get<long long>();
       c.state = e.value("state", "");
       c.started_at = e.value("started_at", "");

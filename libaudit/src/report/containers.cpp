@@ -59,6 +59,11 @@ std::string format_container_table(const FleetAnalysis& a, const TableOptions& o
       out << "    " << pad(c.runtime, 10) << pad(util::clip(c.name, 24), 24) << pad(c.state, 11) << pad(util::clip(c.image, 36), 36)
           << pad(short_image(c), 12) << pad(image_state(c), 8) << pad(release(c), 14) << pad(std::to_string(c.packages), 5)
           << pad(host_lag, 11) << c.behind_fleet.size() << "\n";
+      if (c.image_outdated)
+        out << "      > the tag now names " << c.image_current_id.substr(0, 12)
+            << (c.image_current_created.empty() ? std::string() : " (built " + c.image_current_created.substr(0, 10) + ")")
+            << (c.started_at.empty() ? std::string() : "; the container started " + c.started_at.substr(0, 10))
+            << ": recreate it\n";
       const auto& lag = !c.behind_host.empty() ? c.behind_host : c.behind_fleet;
       if (!lag.empty())
         out << "      > " << util::clip(worst(lag, 3), static_cast<std::size_t>(std::max(opt.width - 8, 40))) << "\n";

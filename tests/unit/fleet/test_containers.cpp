@@ -93,6 +93,7 @@ TEST_CASE("containers: Docker, podman and containerd containers with their own u
   CHECK(web.image_outdated);
   CHECK(web.image_current_id.starts_with("b2b2"));
   CHECK(web.image_created == "2026-06-01T10:00:00Z");
+  CHECK(web.image_current_created == "2026-11-10T10:00:00Z");
   REQUIRE(web.image_age_days);
   CHECK(*web.image_age_days == 173);
   // Debian 12 like the host: the host's apt lists speak for it
@@ -233,6 +234,7 @@ TEST_CASE("containers: profiles survive JSON, and the fleet sees lag and image d
   INFO(table);
   CHECK(table.find("Containers: 7 (6 running), 1 on an image their tag no longer names") != std::string::npos);
   CHECK(table.find("OUTDATED") != std::string::npos);
+  CHECK(table.find("> the tag now names b2b2b2b2b2b2 (built 2026-11-10); the container started 2026-09-01: recreate it") != std::string::npos);
   CHECK(table.find("> libc6 2.36-9+deb12u3 -> 2.36-9+deb12u4 (security); libssl3 3.0.11-1~deb12u2 -> 3.0.15-1~deb12u1 (security)") != std::string::npos);
   CHECK(table.find("docker.io/library/nginx:1.25\n      a1a1a1a1a1a1 1 container(s) on node-a") != std::string::npos);
   auto j = nlohmann::json::parse(format_fleet_analysis_json(fa, results));
