@@ -402,3 +402,24 @@ TEST_CASE("containers: damaged runtime files are named, and the other containers
     if (r.check_id == "container.image.current" && r.result == ResultKind::error) ++errors;
   CHECK(errors >= 1);
 }
+
+TEST_CASE("containers: a moved Docker data root is followed to its layers", "[fleet][containers]") {
+  ft::FixtureTree tree("containers-mixed");
+  const auto root = tree.root();
+  std::filesystem::create_directories(root / "srv");
+  std::filesystem::rename(root / "var/lib/docker", root / "srv/docker");
+  std::filesystem::create_directories(root / "etc/docker");
+  std::ofstream(root / "etc/docker/daemon.json") << "{\"data-root\": \"/srv/docker/\"}\n";
+  CollectOptions opt;
+  opt.root = root;
+  Snapshot snap = collect(fleet_facts_plan(), opt);
+  snap.host = "moved";
+  snap.collected_at = "2026-11-21T12:00:00Z";
+  HostProfile h = profile_host(snap);
+  const auto& web = named(h, "web");
+  CHECK(web.os_id == "debian");
+  CHECK(web.packages == 7);
+  CHECK(web.package_db == "/srv/docker/overlay2/layer-deb12/diff/var/lib/dpkg/status");
+  CHECK(web.image_outdated);
+  CHECK(named(h, "cache").package_format == "apk");
+}
