@@ -89,11 +89,20 @@ struct ContainerProfile {
   /// release are the host's (packages the host also has); "host_lists" says
   /// whether that comparison was made.
   bool host_lists = false;
+  int behind_host_total = 0;     ///< packages behind the host's lists
+  int behind_host_security = 0;  ///< of them, with a security update
+  /// The worst offenders, at most kWorstOffenders: key libraries, other
+  /// libraries, security updates first, then by name.
   std::vector<PackageLag> behind_host;
   /// Against the newest version of each package seen anywhere in the fleet
   /// (hosts and containers) on the same distribution release: filled by
-  /// analyze_fleet(), empty in a single host's profile.
+  /// analyze_fleet(), empty in a single host's profile. The worst
+  /// offenders as above; behind_fleet_total counts them all.
+  int behind_fleet_total = 0;
   std::vector<PackageLag> behind_fleet;
+
+  /// How many packages behind_host and behind_fleet list at most.
+  static constexpr std::size_t kWorstOffenders = 10;
 };
 
 /// Knobs of the risk score (documented in the README).

@@ -85,6 +85,19 @@ std::string utc_seconds(std::string_view t) {
 
 std::string short_id(std::string_view id) { return std::string(id.substr(0, 12)); }
 
+bool lag_order(const PackageLag& a, const PackageLag& b) {
+  if (a.key_library != b.key_library) return a.key_library;
+  if (a.library != b.library) return a.library;
+  if (a.security != b.security) return a.security;
+  return a.package < b.package;
+}
+
+// The worst offenders first, and only as many as a report shows.
+void worst_first(std::vector<PackageLag>& v) {
+  std::sort(v.begin(), v.end(), lag_order);
+  if (v.size() > ContainerProfile::kWorstOffenders) v.resize(ContainerProfile::kWorstOffenders);
+}
+
 struct ParsedDb {
   std::string key;  // package set key
   parse::PackageDatabase db;
@@ -328,6 +341,7 @@ void profile_containers(const Snapshot& snap, HostProfile& h, const parse::Packa
             if (it == candidates.end() || parse::compare_package_versions(cand.format, it->second.first, pkg.version) <= 0) continue;
             PackageLag l{pkg.name, pkg.version, it->second.first, lists, false, is_library_package(pkg.name), is_key_library_package(pkg.name)};
             l.security = !it->second.second.empty() && parse::compare_package_versions(cand.format, it->second.second, pkg.version) > 0;
+            c.behind_host_security += l.security;
             c.behind_host.push_back(std::move(l));
           }
         }
@@ -336,6 +350,8 @@ void profile_containers(const Snapshot& snap, HostProfile& h, const parse::Packa
       if (c.package_format.empty() && c.os_id.empty() && c.problems.empty())
         c.problems.push_back("no os-release and no package database in its layers");
     }
+    c.behind_host_total = static_cast<int>(c.behind_host.size());
+    worst_first(c.behind_host);
     h.containers.push_back(std::move(c));
   }
   if (host_db && !h.containers.empty()) {
@@ -350,13 +366,6 @@ void profile_containers(const Snapshot& snap, HostProfile& h, const parse::Packa
 }
 
 namespace {
-
-bool lag_order(const PackageLag& a, const PackageLag& b) {
-  if (a.key_library != b.key_library) return a.key_library;
-  if (a.library != b.library) return a.library;
-  if (a.security != b.security) return a.security;
-  return a.package < b.package;
-}
 
 parse::PackageFormat format_of(std::string_view release) {
   if (release.starts_with("rpm ")) return parse::PackageFormat::rpm;
@@ -396,6 +405,7 @@ void analyze_containers(FleetAnalysis& a) {
       a.containers_running += c.state == "running";
       a.containers_outdated += c.image_outdated;
       c.behind_fleet.clear();
+      c.behind_fleet_total = 0;
       if (auto set = h.package_sets.find(c.package_set); set != h.package_sets.end()) {
         const std::string& release = h.package_set_release[c.package_set];
         const auto format = format_of(release);
@@ -405,10 +415,10 @@ void analyze_containers(FleetAnalysis& a) {
           if (n == per.end() || parse::compare_package_versions(format, n->second.version, version) <= 0) continue;
           c.behind_fleet.push_back({name, version, n->second.version, n->second.where, false, is_library_package(name), is_key_library_package(name)});
         }
-        std::sort(c.behind_fleet.begin(), c.behind_fleet.end(), lag_order);
+        c.behind_fleet_total = static_cast<int>(c.behind_fleet.size());
+        worst_first(c.behind_fleet);
       }
-      std::sort(c.behind_host.begin(), c.behind_host.end(), lag_order);
-      a.containers_behind += !c.behind_fleet.empty() || !c.behind_host.empty();
+      a.containers_behind += c.behind_fleet_total > 0 || c.behind_host_total > 0;
       if (c.image.empty()) continue;
       const std::string ref = is_image_id(c.image) ? c.image : normalized(c.image);
       ImageUsage& u = images[ref];
@@ -546,8 +556,8 @@ ContainerCounts count_containers(const HostProfile& h) {
     ++n.total;
     n.running += c.state == "running";
     n.outdated += c.image_outdated;
-    n.behind += !c.behind_host.empty() || !c.behind_fleet.empty();
-    n.behind_security += std::any_of(c.behind_host.begin(), c.behind_host.end(), [](const PackageLag& l) { return l.security; });
+    n.behind += c.behind_host_total > 0 || c.behind_fleet_total > 0;
+    n.behind_security += c.behind_host_security > 0;
     n.unreadable += !c.problems.empty();
     ++n.by_runtime[c.runtime];
     if (!c.image.empty()) ++n.by_image[c.image];
@@ -581,10 +591,9 @@ json container_to_json(const ContainerProfile& c) {
               {"packages", {{"format", c.package_format}, {"database", c.package_db}, {"count", c.packages}, {"set", c.package_set}}},
               {"layers", c.layers},
               {"problems", c.problems},
-              {"behind_host", {{"compared", c.host_lists}, {"count", c.behind_host.size()},
-                               {"security", c.host_lists ? json(std::count_if(c.behind_host.begin(), c.behind_host.end(), [](const PackageLag& l) { return l.security; })) : json()},
-                               {"packages", lags(c.behind_host)}}},
-              {"behind_fleet", {{"count", c.behind_fleet.size()}, {"packages", lags(c.behind_fleet)}}}};
+              {"behind_host", {{"compared", c.host_lists}, {"count", c.behind_host_total},
+                               {"security", c.host_lists ? json(c.behind_host_security) : json()}, {"packages", lags(c.behind_host)}}},
+              {"behind_fleet", {{"count", c.behind_fleet_total}, {"packages", lags(c.behind_fleet)}}}};
 }
 
 json containers_to_json(const HostProfile& h) {
@@ -633,7 +642,11 @@ void containers_from_json(const json& j, HostProfile& h) {
       const json bh = e.value("behind_host", json::object());
       c.host_lists = bh.value("compared", false);
       c.behind_host = lags(bh.value("packages", json::array()));
-      c.behind_fleet = lags(e.value("behind_fleet", json::object()).value("packages", json::array()));
+      c.behind_host_total = bh.value("count", static_cast<int>(c.behind_host.size()));
+      if (bh.contains("security") && bh["security"].is_number()) c.behind_host_security = bh["security"].get<int>();
+      const json bf = e.value("behind_fleet", json::object());
+      c.behind_fleet = lags(bf.value("packages", json::array()));
+      c.behind_fleet_total = bf.value("count", static_cast<int>(c.behind_fleet.size()));
       h.containers.push_back(std::move(c));
     }
   }

@@ -31,12 +31,19 @@ std::string image_state(const ContainerProfile& c) {
 }
 
 // "libssl3 3.0.11-1~deb12u2 -> 3.0.15-1~deb12u1 (security)", the worst first.
-std::string worst(const std::vector<PackageLag>& v, std::size_t n) {
+std::string worst(const std::vector<PackageLag>& v, int total, std::size_t n) {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < v.size() && i < n; ++i)
     out.push_back(v[i].package + " " + v[i].installed + " -> " + v[i].newest + (v[i].security ? " (security)" : ""));
-  if (v.size() > n) out.push_back("... " + std::to_string(v.size() - n) + " more");
+  const int shown = static_cast<int>(std::min(v.size(), n));
+  if (total > shown) out.push_back("... " + std::to_string(total - shown) + " more");
   return util::join(out, "; ");
+}
+
+// The list a report leads with: the host's lists when they were compared, else the fleet's.
+std::pair<const std::vector<PackageLag>*, int> lead_lag(const ContainerProfile& c) {
+  if (c.behind_host_total > 0) return {&c.behind_host, c.behind_host_total};
+  return {&c.behind_fleet, c.behind_fleet_total};
 }
 
 std::string short_image(const ContainerProfile& c) { return c.image_id.empty() ? std::string("?") : c.image_id.substr(0, 12); }
@@ -55,18 +62,18 @@ std::string format_container_table(const FleetAnalysis& a, const TableOptions& o
     out << "    " << pad("RUNTIME", 10) << pad("NAME", 24) << pad("STATE", 11) << pad("IMAGE", 36) << pad("IMAGE-ID", 12) << pad("TAG", 8)
         << pad("RELEASE", 14) << pad("PKGS", 5) << pad("BEHIND-HOST", 11) << "BEHIND-FLEET\n";
     for (const auto& c : h.containers) {
-      const std::string host_lag = c.host_lists ? std::to_string(c.behind_host.size()) : "-";
+      const std::string host_lag = c.host_lists ? std::to_string(c.behind_host_total) : "-";
       out << "    " << pad(c.runtime, 10) << pad(util::clip(c.name, 24), 24) << pad(c.state, 11) << pad(util::clip(c.image, 36), 36)
           << pad(short_image(c), 12) << pad(image_state(c), 8) << pad(release(c), 14) << pad(std::to_string(c.packages), 5)
-          << pad(host_lag, 11) << c.behind_fleet.size() << "\n";
+          << pad(host_lag, 11) << c.behind_fleet_total << "\n";
       if (c.image_outdated)
         out << "      > the tag now names " << c.image_current_id.substr(0, 12)
             << (c.image_current_created.empty() ? std::string() : " (built " + c.image_current_created.substr(0, 10) + ")")
             << (c.started_at.empty() ? std::string() : "; the container started " + c.started_at.substr(0, 10))
             << ": recreate it\n";
-      const auto& lag = !c.behind_host.empty() ? c.behind_host : c.behind_fleet;
-      if (!lag.empty())
-        out << "      > " << util::clip(worst(lag, 3), static_cast<std::size_t>(std::max(opt.width - 8, 40))) << "\n";
+      const auto [lag, total] = lead_lag(c);
+      if (total > 0)
+        out << "      > " << util::clip(worst(*lag, total, 3), static_cast<std::size_t>(std::max(opt.width - 8, 40))) << "\n";
       for (const auto& p : c.problems) out << "      ! " << util::clip(p, static_cast<std::size_t>(std::max(opt.width - 8, 40))) << "\n";
     }
   }
@@ -112,11 +119,11 @@ HtmlSection containers_html_section(const FleetAnalysis& a) {
        "<th>Packages</th><th>Behind host</th><th>Behind fleet</th><th>Worst</th></tr></thead><tbody>\n";
   for (const auto& host : a.hosts)
     for (const auto& c : host.containers) {
-      const auto& lag = !c.behind_host.empty() ? c.behind_host : c.behind_fleet;
+      const auto [lag, total] = lead_lag(c);
       h << "<tr><td>" << e(host.host) << "</td><td>" << e(c.runtime) << "</td><td>" << e(c.name) << "</td><td>" << e(c.state) << "</td><td>"
         << e(c.image) << " (" << e(short_image(c)) << ")</td><td>" << e(image_state(c)) << "</td><td>" << e(release(c)) << "</td><td>"
-        << c.packages << "</td><td>" << (c.host_lists ? std::to_string(c.behind_host.size()) : "-") << "</td><td>" << c.behind_fleet.size()
-        << "</td><td>" << e(worst(lag, 3)) << "</td></tr>\n";
+        << c.packages << "</td><td>" << (c.host_lists ? std::to_string(c.behind_host_total) : "-") << "</td><td>" << c.behind_fleet_total
+        << "</td><td>" << e(worst(*lag, total, 3)) << "</td></tr>\n";
     }
   h << "</tbody></table>\n";
   return {"containers", "Containers", h.str()};

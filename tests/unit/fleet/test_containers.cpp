@@ -423,3 +423,35 @@ TEST_CASE("containers: a moved Docker data root is followed to its layers", "[fl
   CHECK(web.image_outdated);
   CHECK(named(h, "cache").package_format == "apk");
 }
+
+TEST_CASE("containers: lag is counted whole and listed by its worst offenders", "[fleet][containers]") {
+  auto host = [](const std::string& name, const std::string& version) {
+    HostProfile h;
+    h.host = name;
+    ContainerProfile c;
+    c.runtime = "docker";
+    c.id = std::string(64, name.back());
+    c.name = "app";
+    c.package_set = "dpkg:" + name;
+    c.state = "running";
+    h.containers.push_back(c);
+    for (int i = 0; i < 15; ++i) h.package_sets[c.package_set]["pkg" + std::to_string(100 + i)] = version;
+    h.package_sets[c.package_set]["zlib1g"] = version;
+    h.package_set_release[c.package_set] = "dpkg debian 12";
+    return h;
+  };
+  FleetAnalysis fa = analyze_fleet({host("old-1", "1.0-1"), host("new-2", "1.0-2")});
+  const ContainerProfile& old = fa.hosts[0].containers[0];
+  CHECK(old.behind_fleet_total == 16);
+  REQUIRE(old.behind_fleet.size() == ContainerProfile::kWorstOffenders);
+  CHECK(old.behind_fleet[0].package == "zlib1g");  // the key library leads
+  CHECK(old.behind_fleet[1].package == "pkg100");
+  CHECK(fa.hosts[1].containers[0].behind_fleet_total == 0);
+  CHECK(count_containers(fa.hosts[0]).behind == 1);
+  const std::string table = format_container_table(fa);
+  INFO(table);
+  CHECK(table.find("> zlib1g 1.0-1 -> 1.0-2; pkg100 1.0-1 -> 1.0-2; pkg101 1.0-1 -> 1.0-2; ... 13 more") != std::string::npos);
+  auto back = host_profile_from_json(to_json(fa.hosts[0]));
+  REQUIRE(back);
+  CHECK(back->containers[0].behind_fleet_total == 16);
+}
