@@ -435,6 +435,23 @@ TEST_CASE("fleet analytics over SSH: uniformity, patch level and uptime risk, ex
   CHECK(rule("fleet.uniformity.runc", "container-host")["result"] == "fail");
   CHECK(rule("fleet.uniformity.os-release", "fleet")["result"] == "pass");
 
+  // Containers, read over SSH from their layers: ctr-02's nginx runs an older
+  // image of the same tag, with an older OpenSSL than the other hosts'.
+  CHECK(f["containers"]["total"] == 3);
+  json img = uni("image:docker.io/library/nginx:1.25", "fleet");
+  REQUIRE(img.is_object());
+  CHECK(img["majority"] == "b2b2b2b2b2b2");
+  CHECK(img["drifting"] == json::array({"ctr-02"}));
+  CHECK(rule("fleet.uniformity.image-ids", "nginx:1.25")["result"] == "fail");
+  REQUIRE(hosts["ctr-02"]["containers"].size() == 1);
+  const json& web = hosts["ctr-02"]["containers"][0];
+  CHECK(web["os"]["version"] == "12");
+  CHECK(web["packages"]["count"] == 3);
+  REQUIRE(web["behind_fleet"]["packages"].size() == 1);
+  CHECK(web["behind_fleet"]["packages"][0]["package"] == "libssl3");
+  CHECK(web["behind_fleet"]["packages"][0]["newest"] == "3.0.15-1~deb12u1");
+  CHECK(hosts["ctr-01"]["containers"][0]["behind_fleet"]["count"] == 0);
+
   // A second scan with one host fewer: diff names it, history shows the change.
   json again = scan_json({"--db", db.string(), "--limit", "hypervisors,containers,!ctr-04", "--cache-dir", "none"});
   REQUIRE(again["hosts"].size() == 7);

@@ -704,3 +704,36 @@ TEST_CASE("fleet: a stored scan's uptime risk and uniformity, a scan without fac
   auto older = fa({"fleet", "--db", db, "--scan", "1", "--format", "json"});
   REQUIRE(older.exit_code == 0);
 }
+
+TEST_CASE("scan --root of a container host: every container a subject, and the stored profile feeds fleet", "[cli][containers]") {
+  ft::FixtureTree host("containers-mixed");
+  ft::TempDir t;
+  const auto policy = t.path() / "policy.yaml";
+  std::ofstream(policy) << "allowed_registries: [harbor.example.com/*, registry.access.redhat.com/*]\n";
+  const auto db = (t.path() / "fa.db").string();
+  auto r = fa({"scan", "--root", host.root().string(), "--name", "node-a", "--profile", "nist-800-190", "--policy", policy.string(),
+               "--db", db, "--format", "json", "--fail-on", "none"});
+  REQUIRE(r.exit_code == 0);
+  json j = parse(r);
+  std::map<std::string, std::string> current, registry;
+  for (const auto& x : j["hosts"][0]["results"]) {
+    if (x["check"] == "container.image.current") current[x["subject"]] = x["result"];
+    if (x["check"] == "container.image.allowed-registry") registry[x["subject"]] = x["result"];
+  }
+  CHECK(current["docker web (d4d4d4d4d4d4)"] == "fail");
+  CHECK(current["docker web-new (0a0a0a0a0a0a)"] == "pass");
+  CHECK(current["containerd metrics-7d9f/exporter (7a7a7a7a7a7a)"] == "not-applicable");
+  CHECK(registry["docker cache (e5e5e5e5e5e5)"] == "pass");
+  CHECK(registry["podman api (6f6f6f6f6f6f)"] == "pass");
+  CHECK(registry["docker web (d4d4d4d4d4d4)"] == "fail");
+  // the fleet view of the stored scan lists the containers
+  auto f = fa({"fleet", "--db", db, "--format", "json"});
+  INFO(f.err);
+  REQUIRE(f.exit_code == 0);
+  json fj = parse(f);
+  CHECK(fj["containers"]["total"] == 6);
+  CHECK(fj["containers"]["per_host"]["node-a"]["outdated"] == 1);
+  REQUIRE(fj["hosts"][0]["containers"].size() == 6);
+  auto table = fa({"fleet", "--db", db});
+  CHECK(table.out.find("Containers: 6 (5 running), 1 on an image their tag no longer names") != std::string::npos);
+}

@@ -227,6 +227,48 @@ TEST_CASE("the agent path yields the same snapshot as the shell path", "[remote]
   CHECK(fallback.complete);
 }
 
+TEST_CASE("containers' roots read the same over the shell, the agent and locally", "[remote][script][containers]") {
+  // Docker overlay2 with its layer database, podman, containerd; whiteouts
+  // (character devices), links between layers, Debian, Alpine and RHEL roots.
+  ft::FixtureTree tree("containers-mixed");
+  ft::add_shells(tree.root());
+  ft::install_binary(tree.root(), FLEETAUDIT_CLI, "/usr/local/bin/fleetaudit");
+  Plan plan = fleet_facts_plan();
+  auto profile = [](Snapshot s) {
+    s.host = "containers-mixed";
+    s.collected_at = "2026-11-21T12:00:00Z";
+    HostProfile h = profile_host(s);
+    std::string out;
+    for (const auto& c : h.containers) {
+      out += c.runtime + " " + c.name + " " + c.os_id + " " + c.os_version + " " + c.package_format + " " + std::to_string(c.packages) + " " +
+             c.package_db + " outdated=" + std::to_string(c.image_outdated) + " behind_host=" + std::to_string(c.behind_host.size()) + "\n";
+      for (const auto& p : c.problems) out += "  problem: " + p + "\n";
+    }
+    return out;
+  };
+  const std::string want = profile(local(tree.root(), plan));
+  INFO(want);
+  REQUIRE(want.find("docker web debian 12 dpkg 7 ") != std::string::npos);
+  REQUIRE(want.find("docker cache alpine 3.19.1 apk 6 ") != std::string::npos);
+  REQUIRE(want.find("podman api rhel 9.3 rpm ") != std::string::npos);
+  REQUIRE(want.find("containerd metrics-7d9f/exporter debian 11 dpkg 4 ") != std::string::npos);
+  for (const char* shell : {"/bin/sh", "/bin/dash"}) {
+    auto got = run_script(tree.root(), shell, plan);
+    INFO("under " << shell << ": " << got.error);
+    REQUIRE(got.complete);
+    CHECK(profile(got.snapshot) == want);
+    // only the copies a layer stack sees are read: the Alpine base's database is shadowed by the container's own
+    const FileFact* shadowed = got.snapshot.file("/var/lib/docker/overlay2/layer-alpine/diff/lib/apk/db/installed");
+    REQUIRE(shadowed);
+    CHECK_FALSE(shadowed->has_content);
+    CHECK(got.snapshot.file("/var/lib/docker/overlay2/mnt-cache/diff/lib/apk/db/installed")->has_content);
+  }
+  auto agent = run_script(tree.root(), "/bin/sh", plan, "/usr/local/bin/fleetaudit");
+  REQUIRE(agent.agent);
+  REQUIRE(agent.complete);
+  CHECK(profile(agent.snapshot) == want);
+}
+
 TEST_CASE("the stream parser survives any damage", "[remote][frames]") {
   ft::FixtureTree tree("sudo-pass");
   ft::add_shells(tree.root());

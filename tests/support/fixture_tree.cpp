@@ -2,7 +2,10 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cerrno>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -35,7 +38,7 @@ fs::path source_dir() { return FLEETAUDIT_SOURCE_DIR; }
 namespace {
 
 struct Entry {
-  enum class Kind { file, dir, link, socket, remove } kind = Kind::file;
+  enum class Kind { file, dir, link, socket, whiteout, remove } kind = Kind::file;
   std::string content;
   std::string link;
   std::optional<unsigned> mode;
@@ -128,6 +131,7 @@ void load_spec(const std::string& name, Spec& spec, std::set<std::string>& seen)
           else if (pk == "link") { e.kind = Entry::Kind::link; e.link = p.second.as<std::string>(); }
           else if (pk == "dir") { if (p.second.as<bool>()) e.kind = Entry::Kind::dir; }
           else if (pk == "socket") { if (p.second.as<bool>()) e.kind = Entry::Kind::socket; }
+          else if (pk == "whiteout") { if (p.second.as<bool>()) e.kind = Entry::Kind::whiteout; }
           else if (pk == "mode") e.mode = static_cast<unsigned>(std::stoul(p.second.as<std::string>(), nullptr, 8));
           else if (pk == "owner") e.owner = p.second.as<std::string>();
           else if (pk == "group") e.group = p.second.as<std::string>();
@@ -261,6 +265,12 @@ void materialize_fixture(const std::string& name, const fs::path& dest) {
         int rc = ::bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
         ::close(fd);
         if (rc != 0) throw std::runtime_error(e.origin + ": cannot create socket " + target.string());
+        break;
+      }
+      case Entry::Kind::whiteout: {
+        // overlayfs's whiteout: a character device 0/0 (needs CAP_MKNOD).
+        if (::mknod(target.c_str(), S_IFCHR | 0600, ::makedev(0, 0)) != 0)
+          throw std::runtime_error(e.origin + ": cannot create the whiteout device " + target.string() + ": " + std::strerror(errno));
         break;
       }
       default: {

@@ -24,6 +24,8 @@
 //     /run/docker.sock:
 //       socket: true               # a unix socket file (nothing listens on it)
 //       group: docker
+//     /var/lib/docker/overlay2/x/diff/etc/motd:
+//       whiteout: true             # overlayfs's whiteout: a character device 0/0
 //     /etc/motd: null              # remove what a base put here
 //   tags: [edge, k8s-node]         # role tags the host is scanned with
 //   policy:                        # site policy lists the host is evaluated with (scan --policy)

@@ -119,6 +119,13 @@ std::string format_fleet_analysis(const FleetAnalysis& analysis, const std::vect
 /// The same as JSON: {"summary":{...},"hosts":[profile...],"uniformity":[...],"fleet_rules":[...]}.
 std::string format_fleet_analysis_json(const FleetAnalysis& analysis, const std::vector<CheckResult>& fleet_rules);
 /// The same as HTML sections for format_html's extra_sections.
+/// Containers across the fleet: per host each container (runtime, name,
+/// state, image and whether its tag still names it, base release, packages,
+/// how many are behind the host's apt lists and the fleet, the worst ones),
+/// then image references that run as more than one image or base release.
+/// Part of format_fleet_analysis() when the fleet has containers.
+std::string format_container_table(const FleetAnalysis& analysis, const TableOptions& options = {});
+
 std::vector<HtmlSection> fleet_html_sections(const FleetAnalysis& analysis, const std::vector<CheckResult>& fleet_rules);
 
 }  // namespace fleetaudit

@@ -203,7 +203,8 @@ class RuleParser {
     if (*s == "pass") return Missing::pass;
     if (*s == "fail") return Missing::fail;
     if (*s == "error") return Missing::error;
-    ctx_.error(m.get("missing"), "'missing' must be pass, fail or error");
+    if (*s == "not-applicable") return Missing::not_applicable;
+    ctx_.error(m.get("missing"), "'missing' must be pass, fail, error or not-applicable");
     return def;
   }
   util::Regex regex(const yaml::Node& n, std::string_view what, bool icase = false) {
@@ -524,7 +525,8 @@ class RuleParser {
 
   FleetRule fleet(MapReader& m) {
     static const std::vector<std::string> kComponents{"os", "kernel", "qemu", "libvirt", "xen", "docker", "containerd",
-                                                      "runc", "crun", "kata", "glibc", "openssl", "openssh"};
+                                                      "runc", "crun", "kata", "glibc", "openssl", "openssh",
+                                                      "image", "image-os"};
     FleetRule r;
     r.component = req_string(m, "component");
     if (!r.component.empty() && std::find(kComponents.begin(), kComponents.end(), r.component) == kComponents.end())

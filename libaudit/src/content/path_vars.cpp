@@ -10,15 +10,7 @@
 
 namespace fleetaudit::detail {
 
-namespace {
-
-constexpr std::string_view kDaemonJson = "/etc/docker/daemon.json";
-
-// A TextSource straight over a snapshot (the follow-up round has no index).
-class SnapshotText final : public parse::TextSource {
- public:
-  explicit SnapshotText(const Snapshot& s) : s_(s) {}
-  parse::FileText text(std::string_view path) const override {
+parse::FileText SnapshotText::text(std::string_view path) const {
     parse::FileText ft;
     const FileFact* f = s_.file(path);
     if (!f) return ft;
@@ -35,16 +27,17 @@ class SnapshotText final : public parse::TextSource {
     ft.status = parse::FileText::Status::ok;
     ft.text = f->content;
     return ft;
-  }
-  std::vector<std::string> glob(std::string_view pattern, bool& collected) const override {
+}
+
+std::vector<std::string> SnapshotText::glob(std::string_view pattern, bool& collected) const {
     const auto* m = s_.glob(pattern);
     collected = m != nullptr;
     return m ? *m : std::vector<std::string>{};
-  }
+}
 
- private:
-  const Snapshot& s_;
-};
+namespace {
+
+constexpr std::string_view kDaemonJson = "/etc/docker/daemon.json";
 
 // "${name}" occurrences: [start, end) of each, with the name.
 struct VarRef {
@@ -113,6 +106,16 @@ const std::vector<PathVariable>& path_variables() {
        {"--tlskey"}},
       {"containers.graphroot", "/var/lib/containers/storage", "containers/storage's root (podman, buildah, CRI-O)",
        {{"/etc/containers/storage.conf", F::toml, "storage.graphroot"}},
+       {}},
+      {"containerd.root", "/var/lib/containerd", "containerd's root (content store, snapshots)",
+       {{"/etc/containerd/config.toml", F::toml, "root"}},
+       {}},
+      {"containerd.state", "/run/containerd", "containerd's state directory (running tasks and their bundles)",
+       {{"/etc/containerd/config.toml", F::toml, "state"}},
+       {}},
+      {"containerd.image-verifier-dir", "/opt/containerd/image-verifier/bin",
+       "the directory of containerd's image verifier plugins (containerd 2), each an executable that judges an image before it is pulled",
+       {{"/etc/containerd/config.toml", F::toml, R"(plugins."io.containerd.image-verifier.v1.bindir".bin_dir)"}},
        {}},
   };
   return vars;

@@ -27,7 +27,21 @@ class TextSource;
 }
 }  // namespace fleetaudit
 
+#include "parse/text_source.hpp"
+
 namespace fleetaudit::detail {
+
+/// A TextSource straight over a snapshot, without an index (the follow-up
+/// round, fleet profiles).
+class SnapshotText final : public parse::TextSource {
+ public:
+  explicit SnapshotText(const Snapshot& s) : s_(s) {}
+  parse::FileText text(std::string_view path) const override;
+  std::vector<std::string> glob(std::string_view pattern, bool& collected) const override;
+
+ private:
+  const Snapshot& s_;
+};
 
 /// Where a variable's value may be configured: a key in a structured file.
 struct VariableDocSource {

@@ -4,6 +4,7 @@
 
 #include "content/path_vars.hpp"
 #include "content/rule.hpp"
+#include "fleet/container_roots.hpp"
 #include "fleetaudit/fleet.hpp"
 #include "fleetaudit/plan.hpp"
 #include "fleetaudit/snapshot.hpp"
@@ -49,6 +50,9 @@ Plan followup_plan(const Plan& plan, const Snapshot& snapshot) {
   // Paths under a runtime's default that the host's configuration moves
   // (Docker's data root in daemon.json, say): collect them where they are.
   detail::variable_followups(plan, snapshot, next);
+  // Each container's own os-release and package database, in the layer
+  // that holds the copy it sees.
+  detail::container_followups(snapshot, next);
   return next;
 }
 

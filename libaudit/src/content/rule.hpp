@@ -46,7 +46,7 @@ struct ValueTest {
   std::string describe() const;
 };
 
-enum class Missing { fail, pass, error };
+enum class Missing { fail, pass, error, not_applicable };  // not_applicable: doc rules only
 
 struct Combinator {
   enum class Mode { all, any, none };
@@ -184,7 +184,8 @@ struct EfiVarRule {
 /// Uniformity across hosts: evaluated on a fleet analysis, not on one host
 /// (one result per group: the fleet, or each role group).
 struct FleetRule {
-  std::string component;  // os, kernel, qemu, libvirt, xen, docker, containerd, runc, crun, kata, glibc, openssl, openssh
+  std::string component;  // os, kernel, qemu, libvirt, xen, docker, containerd, runc, crun, kata, glibc, openssl, openssh;
+                          // image (each image reference: its image ids), image-os (each image repository: its containers' os releases)
   int max_distinct = 1;
   bool per_role = true;   // per role group (inventory tags); false: the whole fleet
   std::vector<std::string> roles;  // only these role groups (empty: every role group)

@@ -47,6 +47,7 @@ Outcome missing_outcome(Missing policy, std::string why) {
   switch (policy) {
     case Missing::pass: return Outcome::pass(std::move(why));
     case Missing::error: return Outcome::error(std::move(why));
+    case Missing::not_applicable: return Outcome::na(std::move(why));
     case Missing::fail: break;
   }
   return Outcome::fail(std::move(why));
@@ -192,7 +193,8 @@ class Evaluator {
       }
       if (!f->exists() && !(r.type == "symlink" && f->is_symlink)) {
         switch (r.missing) {
-          case Missing::pass: good.add([&] { return t + " does not exist"; }); break;
+          case Missing::pass:
+          case Missing::not_applicable: good.add([&] { return t + " does not exist"; }); break;
           case Missing::error: any_error = true; bad.add([&] { return t + " does not exist"; }); break;
           case Missing::fail: plain_fail = true; bad.add([&] { return t + " does not exist"; }); break;
         }

@@ -16,6 +16,7 @@
 #include "content/path_vars.hpp"
 #include "eval/facts.hpp"
 #include "eval/k8s_subjects.hpp"
+#include "fleet/containers.hpp"
 #include "parse/document.hpp"
 #include "parse/text_source.hpp"
 
@@ -329,6 +330,10 @@ const std::vector<SubjectKind>& subject_kinds() {
       {"docker-image", "a Docker image (its configuration in the data root's image store)", plan_docker_image, build_docker_image},
       {"podman-container", "a podman container (its OCI runtime configuration under containers/storage)", plan_podman_container,
        build_podman_container},
+      {"container",
+       "a container of any runtime (Docker, podman, containerd) as a patch subject: its own os-release and package database "
+       "from its layers, its image and whether its tag has moved on",
+       detail::plan_container_subjects, detail::build_container_subjects},
       {"k8s-container",
        "a container, init container or ephemeral container of a Kubernetes workload (manifests): the container, its pod "
        "template and its workload",

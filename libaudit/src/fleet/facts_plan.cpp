@@ -3,6 +3,7 @@
 // analysis.
 
 #include "content/rule.hpp"
+#include "fleet/container_roots.hpp"
 #include "fleetaudit/fleet.hpp"
 
 namespace fleetaudit {
@@ -22,6 +23,7 @@ Plan fleet_facts_plan() {
   p.add("/sys/devices/system/cpu/vulnerabilities/*", kPlanContent);
   p.add("/boot", kPlanList);
   for (const char* probe : {"@apt-candidates", "@dnf-candidates", "@cpu-flags", "@deleted-maps"}) p.add(probe, kPlanContent);
+  detail::add_container_plan(p);  // containers: their roots, os-release and package databases
   return p;
 }
 

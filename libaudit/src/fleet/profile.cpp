@@ -8,6 +8,7 @@
 
 #include "content/rule.hpp"
 #include "eval/facts.hpp"
+#include "fleet/containers.hpp"
 #include "fleetaudit/fleet.hpp"
 #include "fleetaudit/version_compare.hpp"
 #include "util/strings.hpp"
@@ -271,6 +272,16 @@ HostProfile profile_host(const Snapshot& snap, const RiskOptions& opt) {
     if (db && db->mtime > 0 && now) h.days_since_package_change = std::max<long long>(0, (*now - db->mtime) / 86400);
   }
 
+  // --- containers: their own userspace and images
+  {
+    long long change = 0;
+    if (pk.available) {
+      const FileFact* db = c.file(pk.value.format == parse::PackageFormat::rpm ? "/var/lib/rpm/rpmdb.sqlite" : detail::paths::kDpkgStatus);
+      if (db) change = db->mtime;
+    }
+    detail::profile_containers(snap, h, pk.available ? &pk.value : nullptr, change);
+  }
+
   // --- stale libraries
   if (const FileFact* maps = c.file("@deleted-maps"); maps && maps->has_content) {
     for (auto line : util::split(maps->content, '\n')) {
@@ -354,6 +365,7 @@ FleetAnalysis analyze_fleet(std::vector<HostProfile> hosts) {
     risk_sum += h.risk;
   }
   a.mean_risk = a.hosts.empty() ? 0 : risk_sum / static_cast<double>(a.hosts.size());
+  detail::analyze_containers(a);
   for (auto& [key, x] : u) {
     std::size_t best = 0, total = 0;
     for (const auto& [ver, hs] : x.hosts) {
@@ -406,6 +418,14 @@ std::string to_json(const HostProfile& h) {
   nlohmann::json risk = nlohmann::json::array();
   for (const auto& r : h.risk_contributions) risk.push_back({{"factor", r.factor}, {"points", r.points}, {"why", r.why}});
   j["risk"] = {{"score", h.risk}, {"contributions", risk}};
+  j["containers"] = detail::containers_to_json(h);
+  j["container_problems"] = h.container_problems;
+  nlohmann::json sets = nlohmann::json::object();
+  for (const auto& [key, set] : h.package_sets) {
+    auto rel = h.package_set_release.find(key);
+    sets[key] = {{"release", rel == h.package_set_release.end() ? std::string() : rel->second}, {"packages", set}};
+  }
+  j["package_sets"] = std::move(sets);
   return j.dump();
 }
 
@@ -450,6 +470,7 @@ Expected<HostProfile> host_profile_from_json(std::string_view text) {
     h.risk = j.at("risk").value("score", 0);
     for (const auto& r : j.at("risk").at("contributions"))
       h.risk_contributions.push_back({r.value("factor", ""), r.value("points", 0), r.value("why", "")});
+    detail::containers_from_json(j, h);
     return h;
   } catch (const nlohmann::json::exception& e) {
     return std::unexpected(Error{std::string("host profile JSON: ") + e.what()});

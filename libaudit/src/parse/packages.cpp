@@ -1,5 +1,7 @@
 #include "parse/packages.hpp"
 
+#include "fleetaudit/version_compare.hpp"
+
 #include <algorithm>
 
 namespace fleetaudit::parse {
@@ -13,6 +15,24 @@ const Package* PackageDatabase::find(std::string_view name) const {
     if (fallback == nullptr) fallback = &*it;
   }
   return fallback;
+}
+
+int compare_package_versions(PackageFormat format, std::string_view a, std::string_view b) noexcept {
+  switch (format) {
+    case PackageFormat::rpm: return compare_rpm_versions(a, b);
+    case PackageFormat::apk: return compare_apk_versions(a, b);
+    case PackageFormat::dpkg: break;
+  }
+  return compare_debian_versions(a, b);
+}
+
+const char* to_string(PackageFormat format) noexcept {
+  switch (format) {
+    case PackageFormat::rpm: return "rpm";
+    case PackageFormat::apk: return "apk";
+    case PackageFormat::dpkg: break;
+  }
+  return "dpkg";
 }
 
 }  // namespace fleetaudit::parse

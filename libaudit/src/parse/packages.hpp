@@ -1,8 +1,8 @@
 #pragma once
 /// \file
-/// The installed-package model both package databases parse into: dpkg's
-/// status file (Debian, Ubuntu) and rpm's rpmdb.sqlite (RHEL 9 and its
-/// rebuilds). Private to the library.
+/// The installed-package model the package databases parse into: dpkg's
+/// status file (Debian, Ubuntu), rpm's rpmdb.sqlite (RHEL 9 and its
+/// rebuilds) and apk's installed database (Alpine). Private to the library.
 
 #include <string>
 #include <string_view>
@@ -12,7 +12,7 @@ namespace fleetaudit::parse {
 
 /// Which package manager a database belongs to, and so which version
 /// ordering its versions follow.
-enum class PackageFormat { dpkg, rpm };
+enum class PackageFormat { dpkg, rpm, apk };
 
 /// One package, reduced to what audits use.
 struct Package {
@@ -53,5 +53,10 @@ struct PackageDatabase {
   /// that the first entry called `name`; nullptr when there is none.
   const Package* find(std::string_view name) const;
 };
+
+/// Compares two versions in the ordering of `format`'s package manager.
+int compare_package_versions(PackageFormat format, std::string_view a, std::string_view b) noexcept;
+/// "dpkg", "rpm", "apk".
+const char* to_string(PackageFormat format) noexcept;
 
 }  // namespace fleetaudit::parse

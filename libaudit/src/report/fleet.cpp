@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "fleet/containers.hpp"
 #include "fleetaudit/report.hpp"
 #include "util/strings.hpp"
 
@@ -113,6 +114,7 @@ std::string format_fleet_analysis(const FleetAnalysis& a, const std::vector<Chec
         for (auto line : util::split(r.evidence, '\n')) out << "         > " << line << "\n";
     }
   }
+  if (a.containers_total > 0) out << format_container_table(a, opt);
   return out.str();
 }
 
@@ -137,6 +139,7 @@ std::string format_fleet_analysis_json(const FleetAnalysis& a, const std::vector
   for (const auto& r : rules)
     j["fleet_rules"].push_back({{"check", r.check_id}, {"group", r.subject}, {"result", std::string(to_string(r.result))},
                                 {"severity", std::string(to_string(r.severity))}, {"title", r.title}, {"evidence", r.evidence}});
+  j["containers"] = detail::fleet_containers_json(a);
   return j.dump(2) + "\n";
 }
 
@@ -180,6 +183,7 @@ std::vector<HtmlSection> fleet_html_sections(const FleetAnalysis& a, const std::
     }
     out.push_back({"uniformity", "Uniformity", h.str()});
   }
+  if (a.containers_total > 0) out.push_back(detail::containers_html_section(a));
   return out;
 }
 

@@ -196,6 +196,16 @@ TEST_CASE("fleet rules: every shipped uniformity rule passes on a uniform fleet 
     h.host = std::move(name);
     h.tags = std::move(tags);
     for (const char* c : {"os", "kernel", "qemu", "libvirt", "containerd", "runc", "openssl", "openssh"}) h.components[c] = v;
+    // one container of one image reference: its image id and base release follow the host's version
+    ContainerProfile c;
+    c.runtime = "docker";
+    c.id = std::string(64, 'c');
+    c.name = "app";
+    c.image = "registry.example.com/app:1";
+    c.image_id = std::string(64, v[0]);
+    c.os_id = "debian";
+    c.os_version = v == "1" ? "12" : "11";
+    h.containers.push_back(c);
     return h;
   };
   FleetAnalysis uniform = analyze_fleet({host("hv-1", {"hypervisor"}, "1"), host("hv-2", {"hypervisor"}, "1"),

@@ -5,6 +5,7 @@
 
 #include "content/rule.hpp"
 #include "collect/probes.hpp"
+#include "fleet/container_roots.hpp"
 #include "fleetaudit/snapshot.hpp"
 
 namespace fleetaudit::remote {
@@ -220,6 +221,67 @@ fa_probe_dnf() {
   [ "$fa_n" -gt 0 ] || printf '#\tno dnf repository cache in /var/cache/dnf (dnf makecache has not run)\n'
   printf '\n%s E 0\n' "$B"
 }
+# Containers: the local collector's follow-up round reads the one copy of
+# each container file a container sees; here each layer stack (a layer's
+# lower chain, an overlay mount) gets its topmost regular copy, stopping at
+# a whiteout or a link (the link's target is another name of the list).
+fa_ctr_pick() {
+  for fa_cr in etc/os-release usr/lib/os-release var/lib/dpkg/status lib/apk/db/installed var/lib/rpm/rpmdb.sqlite usr/lib/sysimage/rpm/rpmdb.sqlite; do
+    for fa_cl in "$@"; do
+      fa_cp=$fa_cl/$fa_cr
+      if [ -L "$fa_cp" ] || [ -c "$fa_cp" ] || [ -e "${fa_cp%/*}/.wh.${fa_cp##*/}" ]; then break; fi
+      [ -f "$fa_cp" ] || continue
+      case $FA_CTR_SEEN in *"
+$fa_cp
+"*) ;; *) FA_CTR_SEEN="$FA_CTR_SEEN$fa_cp
+"; if [ -r "$fa_cp" ]; then fa_bulk "$fa_cp"; else fa_noread "$fa_cp"; fi ;; esac
+      break
+    done
+  done
+}
+fa_ctr_chains() { # $1: a storage's layer directory (DIR/<id>/diff, DIR/<id>/lower with DIR/l/<short> links)
+  fa_cb=$1
+  for fa_cd in "$fa_cb"/*/lower; do
+    [ -f "$fa_cd" ] || continue
+    fa_cx=
+    { IFS= read -r fa_cx || :; } < "$fa_cd"
+    set -f; fa_cs=$IFS; IFS=:
+    set -- ${fa_cx}
+    IFS=$fa_cs; set +f
+    fa_cc=$#
+    for fa_ce in "$@"; do
+      fa_ct=$(fa_quiet readlink -- "$fa_cb/$fa_ce") || fa_ct=
+      case $fa_ct in
+        '') ;;
+        /*) set -- "$@" "$fa_ct" ;;
+        *) # "../<layer>/diff" from DIR/l: the same spelling as the collector's (DIR/<layer>/diff)
+           fa_cdir=$fa_cb/${fa_ce%/*}
+           while :; do
+             case $fa_ct in ../*) fa_ct=${fa_ct#../}; fa_cdir=${fa_cdir%/*} ;; ./*) fa_ct=${fa_ct#./} ;; *) break ;; esac
+           done
+           set -- "$@" "$fa_cdir/$fa_ct" ;;
+      esac
+    done
+    shift "$fa_cc"
+    fa_ctr_pick "${fa_cd%/lower}/diff" "$@"
+  done
+}
+fa_ctr_mounts() { # overlay mounts: upperdir, then lowerdir's layers
+  [ -r /proc/mounts ] || return 0
+  while read -r fa_cm1 fa_cm2 fa_cm3 fa_cm4 fa_cm5; do
+    [ "$fa_cm3" = overlay ] || continue
+    fa_cu=; fa_cw=
+    set -f; fa_cs=$IFS; IFS=,
+    for fa_co in $fa_cm4; do
+      case $fa_co in upperdir=*) fa_cu=${fa_co#upperdir=} ;; lowerdir=*) fa_cw=${fa_co#lowerdir=} ;; esac
+    done
+    IFS=:
+    set -- $fa_cw
+    IFS=$fa_cs; set +f
+    [ -n "$fa_cu" ] && set -- "$fa_cu" "$@"
+    fa_ctr_pick "$@"
+  done < /proc/mounts
+}
 fa_one() {
   fa_meta "$1"
   if [ -f "$1" ] && [ -r "$1" ]; then fa_bulk "$1"; else fa_noread "$1"; fi
@@ -325,6 +387,13 @@ std::string make_script(const Plan& plan, const ScriptOptions& opt) {
     if (!(flags & kPlanContent) || !shell_reads(item)) continue;
     if (is_glob(item)) s += "for f in " + sh_glob(item) + "; do fa_small \"$f\"; done\n";
     else s += "fa_small " + sh_quote(item) + "\n";
+  }
+  // 4b. Containers' own files, the copy each layer stack sees (the local
+  //     collector's follow-up round, container_roots.hpp).
+  if (plan.items.count(detail::container_plan_marker())) {
+    s += "FA_CTR_SEEN='\n'\n";
+    for (const auto& dir : detail::container_layer_dirs()) s += "fa_ctr_chains " + sh_quote(dir) + "\n";
+    s += "fa_ctr_mounts\n";
   }
   // 5. sshd_config Include lines name files no plan could know: follow them
   //    here, in the same round trip (the local collector's followup_plan).
