@@ -95,6 +95,22 @@ constexpr Family kHostReboot{"fleetaudit_host_reboot_required", "gauge", "1 when
 constexpr Family kHostLivepatch{"fleetaudit_host_livepatch_active", "gauge", "1 when a kernel live patch is enabled on the host"};
 constexpr Family kHostKernelOutdated{"fleetaudit_host_kernel_outdated", "gauge", "1 when a newer kernel is installed than the one running"};
 constexpr Family kHostStale{"fleetaudit_host_stale_library_processes", "gauge", "Processes still mapping a library replaced on disk"};
+constexpr Family kHostContainers{"fleetaudit_host_containers", "gauge",
+  "Containers found on the host by runtime (docker, podman, containerd); none: no series"};
+constexpr Family kHostContainersRunning{"fleetaudit_host_containers_running", "gauge", "Containers of the host that are running"};
+constexpr Family kHostContainersOutdated{"fleetaudit_host_containers_outdated", "gauge",
+  "Containers of the host whose image tag now names another image: they need recreating"};
+constexpr Family kHostContainersBehind{"fleetaudit_host_containers_behind", "gauge",
+  "Containers of the host with at least one package behind the host's lists or the fleet's newest of the same release"};
+constexpr Family kHostContainersBehindSecurity{"fleetaudit_host_containers_behind_security", "gauge",
+  "Containers of the host missing a security update that the host's own lists offer"};
+constexpr Family kHostContainersUnreadable{"fleetaudit_host_containers_unreadable", "gauge",
+  "Containers of the host whose layers, package database or configuration could not be read"};
+constexpr Family kImageIds{"fleetaudit_image_ids", "gauge",
+  "Distinct image IDs one image reference runs as across the fleet (more than 1: drift)"};
+constexpr Family kImageContainers{"fleetaudit_image_containers", "gauge", "Containers running each image ID of an image reference"};
+constexpr Family kImageOutdated{"fleetaudit_image_containers_outdated", "gauge",
+  "Containers of an image reference whose tag has moved on to another image"};
 constexpr Family kHostKernelInfo{"fleetaudit_host_kernel_info", "gauge", "Running kernel of the host (value 1)"};
 constexpr Family kHostOsInfo{"fleetaudit_host_os_info", "gauge", "Operating system of the host from os-release (value 1)"};
 constexpr Family kHostVirtInfo{"fleetaudit_host_virtualization_info", "gauge", "What the host is: hypervisor, guest, container, bare-metal or unknown (value 1)"};
@@ -120,9 +136,11 @@ constexpr Family kLastScanComplete{"fleetaudit_last_scan_complete", "gauge", "1 
 constexpr const Family* kAllFamilies[] = {
     &kHostCompliance, &kHostResults, &kHostFailures, &kHostState, &kHostLastScan, &kHostScanDuration, &kHostUptime,
     &kHostRisk, &kHostRiskPoints, &kHostUpdatesKnown, &kHostPending, &kHostSecurity, &kHostReboot, &kHostLivepatch,
-    &kHostKernelOutdated, &kHostStale, &kHostKernelInfo, &kHostOsInfo, &kHostVirtInfo, &kHostHypervisorInfo,
+    &kHostKernelOutdated, &kHostStale, &kHostContainers, &kHostContainersRunning, &kHostContainersOutdated, &kHostContainersBehind,
+    &kHostContainersBehindSecurity, &kHostContainersUnreadable, &kHostKernelInfo, &kHostOsInfo, &kHostVirtInfo, &kHostHypervisorInfo,
     &kHostRuntimeInfo, &kHostLibraryInfo, &kHostRoleInfo, &kHostCheck, &kCheckFailing, &kCheckResults,
-    &kComponentVersions, &kComponentHosts, &kComponentUniformity, &kComponentDrifting, &kFleetHosts, &kFleetTooOld,
+    &kComponentVersions, &kComponentHosts, &kComponentUniformity, &kComponentDrifting, &kImageIds, &kImageContainers,
+    &kImageOutdated, &kFleetHosts, &kFleetTooOld,
     &kLastScanTime, &kLastScanDuration, &kLastScanHosts, &kLastScanComplete};
 
 class FleetRenderer {
@@ -246,6 +264,25 @@ std::string render_fleet(const FleetView& view, const ExpositionOptions& options
   r.per_host(kHostStale, [&](const ViewHost& h, const HostProfile* p) {
     if (p) r.sample(kHostStale, {{"host", h.summary.name}}, static_cast<double>(p->stale.size()));
   });
+  // Containers: counts per host, never per container or package (bounded).
+  std::vector<ContainerCounts> counts(view.hosts.size());
+  for (std::size_t i = 0; i < view.hosts.size(); ++i)
+    if (const HostProfile* p = view.profile_of(view.hosts[i])) counts[i] = count_containers(*p);
+  auto counted = [&](const ViewHost& h) -> const ContainerCounts& { return counts[static_cast<std::size_t>(&h - view.hosts.data())]; };
+  r.per_host(kHostContainers, [&](const ViewHost& h, const HostProfile* p) {
+    if (!p) return;
+    for (const auto& [runtime, n] : counted(h).by_runtime) r.sample(kHostContainers, {{"host", h.summary.name}, {"runtime", runtime}}, n);
+  });
+  auto per_count = [&](const Family& f, int ContainerCounts::*field) {
+    r.per_host(f, [&](const ViewHost& h, const HostProfile* p) {
+      if (p) r.sample(f, {{"host", h.summary.name}}, counted(h).*field);
+    });
+  };
+  per_count(kHostContainersRunning, &ContainerCounts::running);
+  per_count(kHostContainersOutdated, &ContainerCounts::outdated);
+  per_count(kHostContainersBehind, &ContainerCounts::behind);
+  per_count(kHostContainersBehindSecurity, &ContainerCounts::behind_security);
+  per_count(kHostContainersUnreadable, &ContainerCounts::unreadable);
   r.per_host(kHostKernelInfo, [&](const ViewHost& h, const HostProfile* p) {
     if (p && !p->kernel_release.empty())
       r.sample(kHostKernelInfo, {{"host", h.summary.name}, {"release", p->kernel_release}, {"build_date", p->kernel_build_date}}, 1);
@@ -305,6 +342,15 @@ std::string render_fleet(const FleetView& view, const ExpositionOptions& options
   w.family(kComponentDrifting.name, kComponentDrifting.type, kComponentDrifting.help);
   for (auto* x : u)
     w.sample(kComponentDrifting.name, {{"group", x->group}, {"component", x->component}}, static_cast<double>(x->drifting.size()));
+
+  // Images across the fleet: per reference and image id (bounded by what runs).
+  w.family(kImageIds.name, kImageIds.type, kImageIds.help);
+  for (const auto& im : view.analysis.images) w.sample(kImageIds.name, {{"image", im.reference}}, static_cast<double>(im.hosts.size()));
+  w.family(kImageContainers.name, kImageContainers.type, kImageContainers.help);
+  for (const auto& im : view.analysis.images)
+    for (const auto& [id, n] : im.containers) w.sample(kImageContainers.name, {{"image", im.reference}, {"image_id", id}}, n);
+  w.family(kImageOutdated.name, kImageOutdated.type, kImageOutdated.help);
+  for (const auto& im : view.analysis.images) w.sample(kImageOutdated.name, {{"image", im.reference}}, im.outdated);
 
   w.family(kFleetHosts.name, kFleetHosts.type, kFleetHosts.help);
   w.sample(kFleetHosts.name, {}, static_cast<double>(view.hosts.size()));

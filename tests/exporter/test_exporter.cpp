@@ -564,6 +564,7 @@ TEST_CASE("exporter: fleet mode scans an inventory and exports an unreachable ho
 TEST_CASE("exporter: every metric the Grafana dashboard queries is in the exposition", "[exporter]") {
   ft::TempDir t;
   auto db = make_fixture_store(t.path());
+  scan_fixture("containers-mixed", "ctr-9", db, {"container-host"});  // images with containers for the container panels
   Exporter exporter(t.path(), {"--db", db.string()});
   exporter.wait_ready();
   Exposition e = parse_exposition(exporter.metrics());
@@ -848,4 +849,66 @@ TEST_CASE("fleet view: the newest result of every host across fleet scans and re
   REQUIRE(old);
   CHECK(old->hosts.empty());
   CHECK(old->hosts_too_old == 5);
+}
+
+TEST_CASE("exporter: containers counted per host and images per reference, as the host profiles say", "[exporter][containers]") {
+  ft::TempDir t;
+  auto db = t.path() / "containers.db";
+  scan_fixture("containers-mixed", "ctr-1", db, {"container-host"});
+  scan_fixture("fleet-ctr-stale", "ctr-2", db, {"container-host"});
+  scan_fixture("ssh-pass", "web-1", db, {"web"});
+  auto store = fa::Store::open(db, fa::Store::Mode::read_only);
+  REQUIRE(store);
+  std::vector<fa::HostProfile> profiles;
+  std::map<std::string, fa::ContainerCounts> want;
+  auto history = store->history();
+  REQUIRE(history);
+  REQUIRE(history->size() == 3);
+  for (const auto& s : *history) {
+    auto hosts = store->hosts(s.info.id);
+    REQUIRE(hosts);
+    REQUIRE(hosts->size() == 1);
+    auto h = store->load_host(s.info.id, (*hosts)[0].name);
+    REQUIRE(h);
+    REQUIRE(h->profile);
+    want[h->host] = fa::count_containers(*h->profile);
+    profiles.push_back(*h->profile);
+  }
+  REQUIRE(want["ctr-1"].total >= 3);  // Docker, podman and containerd containers
+  REQUIRE(want["ctr-1"].by_runtime.size() == 3);
+  REQUIRE(want["web-1"].total == 0);
+  // Fleet lag needs the fleet: the counts of the analysed profiles (each
+  // container compared with the newest package of its release anywhere).
+  fa::FleetAnalysis fleet = fa::analyze_fleet(profiles);
+  REQUIRE(!fleet.images.empty());
+  for (const auto& p : fleet.hosts) want[p.host] = fa::count_containers(p);
+
+  Exporter exporter(t.path(), {"--db", db.string()});
+  exporter.wait_ready();
+  std::string text = exporter.metrics();
+  CHECK(promtool_check(text).exit_code == 0);
+  Exposition e = parse_exposition(text);
+  for (const auto& [host, c] : want) {
+    INFO(host);
+    const std::string h = "{host=\"" + host + "\"}";
+    CHECK(value(e, "fleetaudit_host_containers_running" + h) == c.running);
+    CHECK(value(e, "fleetaudit_host_containers_outdated" + h) == c.outdated);
+    CHECK(value(e, "fleetaudit_host_containers_behind" + h) == c.behind);
+    CHECK(value(e, "fleetaudit_host_containers_behind_security" + h) == c.behind_security);
+    CHECK(value(e, "fleetaudit_host_containers_unreadable" + h) == c.unreadable);
+    int sum = 0;
+    for (const auto& [runtime, n] : c.by_runtime) {
+      CHECK(value(e, "fleetaudit_host_containers{host=\"" + host + "\",runtime=\"" + runtime + "\"}") == n);
+      sum += n;
+    }
+    CHECK(sum == c.total);
+  }
+  for (const auto& im : fleet.images) {
+    INFO(im.reference);
+    CHECK(value(e, "fleetaudit_image_ids{image=\"" + im.reference + "\"}") == static_cast<double>(im.hosts.size()));
+    CHECK(value(e, "fleetaudit_image_containers_outdated{image=\"" + im.reference + "\"}") == im.outdated);
+    for (const auto& [id, n] : im.containers)
+      CHECK(value(e, "fleetaudit_image_containers{image=\"" + im.reference + "\",image_id=\"" + id + "\"}") == n);
+  }
+  CHECK(exporter.daemon->stop() == 0);
 }
