@@ -93,15 +93,22 @@ std::string format_fleet_analysis(const FleetAnalysis& a, const std::vector<Chec
 
   out << "Uniformity:\n";
   std::string group;
+  std::size_t wc = 10;
   for (const auto& u : a.uniformity) {
     if (u.group != group) {
       group = u.group;
+      // The component column as wide as this group's longest name (image
+      // references are long), at most 48.
+      wc = 10;
+      for (const auto& v : a.uniformity)
+        if (v.group == group) wc = std::max(wc, std::min<std::size_t>(v.component.size(), 48));
       out << "  " << (group == "fleet" ? std::string("whole fleet") : "role " + group) << "\n";
-      out << "    " << pad("COMPONENT", 11) << "VERSIONS  " << pad("MAJORITY", 28) << "  SCORE   DRIFTING\n";
+      out << "    " << pad("COMPONENT", wc + 1) << "VERSIONS  " << pad("MAJORITY", 28) << "  SCORE   DRIFTING\n";
     }
     std::string drift = u.drifting.empty() ? "-" : util::join(u.drifting, ", ");
-    out << "    " << pad(u.component, 11) << pad(std::to_string(u.hosts.size()), 10) << pad(util::clip(u.majority, 28), 28) << "  "
-        << pad(pct(u.score), 7) << " " << util::clip(drift, static_cast<std::size_t>(std::max(opt.width - 64, 40))) << "\n";
+    out << "    " << pad(util::clip(u.component, 48), wc + 1) << pad(std::to_string(u.hosts.size()), 10) << pad(util::clip(u.majority, 28), 28)
+        << "  " << pad(pct(u.score), 7) << " "
+        << util::clip(drift, static_cast<std::size_t>(std::max(opt.width - 53 - static_cast<int>(wc), 40))) << "\n";
   }
   if (a.uniformity.empty()) out << "  no components reported\n";
   if (!rules.empty()) {
