@@ -282,6 +282,7 @@ void MainWindow::show_stage1(FleetStage1 d) {
   QElapsedTimer clock;
   clock.start();
   scan_id_ = d.scan ? d.scan->info.id : 0;
+  detail_->set_analysis(nullptr);  // the analysis of the scan shown before
   overview_->set_stage1(d);
   trends_->set_history(d.history);
   store_label_->setText(d.scan ? tr("%1 · scan %2 · %3 hosts").arg(QString::fromStdString(d.db.string())).arg(scan_id_).arg(d.hosts.size())
@@ -300,6 +301,7 @@ void MainWindow::show_stage1(FleetStage1 d) {
     checks_->set_checks({});
     uniformity_->set_analysis({});
     risk_->set_analysis(nullptr, {});
+    detail_->set_analysis(nullptr);
     emit stage2_shown();
     return;
   }
@@ -338,6 +340,7 @@ void MainWindow::show_stage2_part(Stage2Part part, FleetStage2 d) {
       steps.push_back([this, shared] { hosts_->apply_profiles(shared->analysis->hosts); });
       steps.push_back([this, shared] { uniformity_->set_analysis(*shared->analysis); });
       steps.push_back([this, shared] { risk_->set_analysis(shared->analysis, std::move(shared->risk_order)); });
+      steps.push_back([this, shared] { detail_->set_analysis(shared->analysis); });
       break;
   }
   run_steps(std::move(steps), 0, generation_);

@@ -253,6 +253,140 @@ bool ResultFilterProxy::filterAcceptsRow(int row, const QModelIndex& parent) con
   return true;
 }
 
+// --- containers --------------------------------------------------------------
+
+void ContainerTableModel::set_containers(std::vector<ContainerProfile> containers, bool fleet_known) {
+  beginResetModel();
+  rows_ = std::move(containers);
+  fleet_known_ = fleet_known;
+  endResetModel();
+}
+
+int ContainerTableModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(rows_.size()); }
+int ContainerTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+namespace {
+
+QString short_id(const std::string& id) { return qs(id.substr(0, 12)); }
+
+QString lag_lines(const std::vector<PackageLag>& lags, int total) {
+  QStringList out;
+  for (const auto& l : lags)
+    out << QStringLiteral("%1 %2 → %3%4 (%5)")
+               .arg(qs(l.package), qs(l.installed), qs(l.newest), l.security ? QStringLiteral(" [security]") : QString(), qs(l.where));
+  if (total > static_cast<int>(lags.size())) out << QStringLiteral("… and %1 more").arg(total - static_cast<int>(lags.size()));
+  return out.join(QLatin1Char('\n'));
+}
+
+}  // namespace
+
+QVariant ContainerTableModel::data(const QModelIndex& index, int role) const {
+  if (!index.isValid() || index.row() >= static_cast<int>(rows_.size())) return {};
+  const ContainerProfile& c = rows_[static_cast<std::size_t>(index.row())];
+  if (role == Qt::DisplayRole || role == kSortRole) {
+    bool sort = role == kSortRole;
+    switch (index.column()) {
+      case Runtime: return qs(c.runtime);
+      case Name: return qs(c.name.empty() ? c.id : c.name);
+      case Image:
+        if (!c.image.empty()) return qs(c.image);
+        return c.image_id.empty() ? QStringLiteral("unknown") : short_id(c.image_id);
+      case State: return qs(c.state);
+      case Outdated:
+        if (sort) return c.image_outdated ? 1 : 0;
+        return c.image_outdated ? QStringLiteral("yes") : QStringLiteral("no");
+      case Os:
+        if (c.os_id.empty()) return QStringLiteral("unknown");
+        return c.os_version.empty() ? qs(c.os_id) : QStringLiteral("%1 %2").arg(qs(c.os_id), qs(c.os_version));
+      case Behind:
+        // Security updates weigh first; not compared sorts below none behind.
+        if (sort) return c.host_lists ? static_cast<qlonglong>(c.behind_host_security) * 1000000 + c.behind_host_total : qlonglong{-1};
+        if (!c.host_lists) return QStringLiteral("–");
+        return c.behind_host_security > 0 ? QStringLiteral("%1 (%2 security)").arg(c.behind_host_total).arg(c.behind_host_security)
+                                          : QString::number(c.behind_host_total);
+      case FleetLag:
+        if (sort) return fleet_known_ ? c.behind_fleet_total : -1;
+        return fleet_known_ ? QVariant(c.behind_fleet_total) : QVariant(QStringLiteral("–"));
+      case ImageAge:
+        if (sort) return c.image_age_days ? *c.image_age_days : -1LL;
+        return c.image_age_days ? QVariant(*c.image_age_days) : QVariant();
+    }
+    return {};
+  }
+  if (role == Qt::ToolTipRole) {
+    switch (index.column()) {
+      case Runtime:
+      case Name: {
+        QStringList t{QStringLiteral("%1 container %2").arg(qs(c.runtime), qs(c.id))};
+        if (!c.started_at.empty()) t << QStringLiteral("started %1").arg(qs(c.started_at));
+        if (c.started_before_host_change) t << QStringLiteral("started before the host's packages last changed: restart it to pick up host updates");
+        if (!c.package_format.empty()) t << QStringLiteral("%1 packages (%2), %3 layers").arg(c.packages).arg(qs(c.package_format)).arg(c.layers);
+        for (const auto& p : c.problems) t << QStringLiteral("not read: %1").arg(qs(p));
+        return t.join(QLatin1Char('\n'));
+      }
+      case Image:
+      case Outdated: {
+        QStringList t;
+        if (!c.image_id.empty()) t << QStringLiteral("runs image %1").arg(short_id(c.image_id));
+        if (!c.image_created.empty()) t << QStringLiteral("built %1").arg(qs(c.image_created));
+        if (c.image_outdated)
+          t << QStringLiteral("its tag now names %1%2: recreate the container")
+                   .arg(short_id(c.image_current_id),
+                        c.image_current_created.empty() ? QString() : QStringLiteral(" (built %1)").arg(qs(c.image_current_created)));
+        return t.isEmpty() ? QVariant() : QVariant(t.join(QLatin1Char('\n')));
+      }
+      case Os: return c.os_name.empty() ? QVariant() : QVariant(qs(c.os_name));
+      case Behind:
+        if (!c.host_lists) return QStringLiteral("Not compared: the container's distribution or release is not the host's");
+        return c.behind_host.empty() ? QVariant() : QVariant(lag_lines(c.behind_host, c.behind_host_total));
+      case FleetLag:
+        if (!fleet_known_) return QStringLiteral("Known once the fleet analysis of this scan is read");
+        return c.behind_fleet.empty() ? QVariant() : QVariant(lag_lines(c.behind_fleet, c.behind_fleet_total));
+    }
+    return {};
+  }
+  if (role == Qt::ForegroundRole) {
+    if (index.column() == Outdated && c.image_outdated) return QBrush(QColor(0xc6, 0x28, 0x28));
+    if (index.column() == Behind && c.behind_host_security > 0) return QBrush(QColor(0xc6, 0x28, 0x28));
+    if (index.column() == Name && !c.problems.empty()) return QBrush(QColor(0xb2, 0x6a, 0x00));
+    return {};
+  }
+  if (role == Qt::TextAlignmentRole && (index.column() == FleetLag || index.column() == ImageAge || index.column() == Behind))
+    return right_aligned();
+  return {};
+}
+
+QVariant ContainerTableModel::headerData(int section, Qt::Orientation o, int role) const {
+  if (o != Qt::Horizontal || role != Qt::DisplayRole) return QAbstractTableModel::headerData(section, o, role);
+  static const char* names[] = {"Runtime", "Container", "Image", "State", "Outdated", "OS release", "Behind host (security)", "Fleet lag",
+                                "Image age (days)"};
+  return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
+}
+
+QString container_counts_text(const HostProfile* profile) {
+  if (!profile) return QStringLiteral("No host facts were collected for this host: scan it with fleet facts on to see its containers.");
+  ContainerCounts n = count_containers(*profile);
+  QString problems;
+  if (!profile->container_problems.empty()) {
+    QStringList p;
+    for (const auto& x : profile->container_problems) p << qs(x);
+    problems = QStringLiteral(" Not read: %1.").arg(p.join(QStringLiteral("; ")));
+  }
+  if (n.total == 0) return QStringLiteral("No containers found on this host.") + problems;
+  QStringList runtimes;
+  for (const auto& [rt, k] : n.by_runtime) runtimes << QStringLiteral("%1 %2").arg(qs(rt)).arg(k);
+  QString text = QStringLiteral("%1 container%2 (%3 running): %4 on an outdated image, %5 behind in packages (%6 missing security updates)")
+                     .arg(n.total)
+                     .arg(n.total == 1 ? QString() : QStringLiteral("s"))
+                     .arg(n.running)
+                     .arg(n.outdated)
+                     .arg(n.behind)
+                     .arg(n.behind_security);
+  if (n.unreadable > 0) text += QStringLiteral(", %1 not fully read").arg(n.unreadable);
+  text += QStringLiteral("; %1.").arg(runtimes.join(QStringLiteral(", ")));
+  return text + problems;
+}
+
 // --- heat map ----------------------------------------------------------------
 
 void HeatmapModel::set_data(const std::vector<HostRow>& hosts, const std::vector<SectionCell>& cells,

@@ -110,6 +110,31 @@ class ResultFilterProxy : public QSortFilterProxyModel {
   bool problems_only_ = false;
 };
 
+/// A host's containers (HostProfile::containers). Fleet lag is only known
+/// once the fleet analysis ran over the scan's profiles (`fleet_known`).
+class ContainerTableModel : public QAbstractTableModel {
+  Q_OBJECT
+ public:
+  enum Column { Runtime, Name, Image, State, Outdated, Os, Behind, FleetLag, ImageAge, ColumnCount };
+  using QAbstractTableModel::QAbstractTableModel;
+  void set_containers(std::vector<ContainerProfile> containers, bool fleet_known);
+  void clear() { set_containers({}, false); }
+  const std::vector<ContainerProfile>& containers() const { return rows_; }
+  bool fleet_known() const { return fleet_known_; }
+  int rowCount(const QModelIndex& parent = {}) const override;
+  int columnCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role) const override;
+  QVariant headerData(int section, Qt::Orientation o, int role) const override;
+
+ private:
+  std::vector<ContainerProfile> rows_;
+  bool fleet_known_ = false;
+};
+
+/// One line on a host's containers: counts by state, image, patch level and
+/// runtime; says so when there are none or no facts were collected.
+QString container_counts_text(const HostProfile* profile);
+
 /// Hosts x section groups, each cell coloured by its failure share.
 class HeatmapModel : public QAbstractTableModel {
   Q_OBJECT

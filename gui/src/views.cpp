@@ -449,6 +449,18 @@ HostDetailView::HostDetailView(QWidget* parent) : View(parent) {
   table_->setModel(&proxy_);
   table_->sortByColumn(-1, Qt::AscendingOrder);
   split->addWidget(table_);
+  containers_proxy_.setSourceModel(&containers_model_);
+  containers_box_ = new QGroupBox(tr("Containers"), split);
+  auto* cl = new QVBoxLayout(containers_box_);
+  containers_label_ = new QLabel(containers_box_);
+  containers_label_->setWordWrap(true);
+  containers_label_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  cl->addWidget(containers_label_);
+  containers_table_ = make_table(containers_box_);
+  containers_table_->setModel(&containers_proxy_);
+  containers_table_->sortByColumn(-1, Qt::AscendingOrder);
+  cl->addWidget(containers_table_, 1);
+  split->addWidget(containers_box_);
   auto* lower = new QWidget(split);
   auto* ll = new QVBoxLayout(lower);
   ll->setContentsMargins(0, 0, 0, 0);
@@ -463,7 +475,9 @@ HostDetailView::HostDetailView(QWidget* parent) : View(parent) {
   split->addWidget(lower);
   split->setStretchFactor(0, 3);
   split->setStretchFactor(1, 2);
+  split->setStretchFactor(2, 2);
   layout->addWidget(split, 1);
+  show_containers();
 
   connect(search_, &QLineEdit::textChanged, &proxy_, &ResultFilterProxy::set_search);
   connect(problems_, &QCheckBox::toggled, &proxy_, &ResultFilterProxy::set_problems_only);
@@ -524,7 +538,41 @@ void HostDetailView::set_host(HostReport host, const ContentSet* content, const 
   table_->setColumnWidth(ResultTableModel::Check, std::min(table_->columnWidth(ResultTableModel::Check), 300));
   detail_->clear();
   copy_->setEnabled(false);
+  show_containers();
   select_first_problem();
+}
+
+void HostDetailView::set_analysis(std::shared_ptr<const FleetAnalysis> analysis) {
+  analysis_ = std::move(analysis);
+  if (!model_.host().host.empty()) show_containers();
+}
+
+QString HostDetailView::container_summary() const { return containers_label_->text(); }
+
+void HostDetailView::show_containers() {
+  const HostReport& host = model_.host();
+  if (host.host.empty()) {
+    containers_model_.clear();
+    containers_label_->setText(tr("Pick a host to see its containers."));
+    containers_table_->hide();
+    return;
+  }
+  // The analysed profile carries the fleet lag; the stored one stands in
+  // until the scan's fleet analysis has been read.
+  const HostProfile* profile = host.profile ? &*host.profile : nullptr;
+  bool fleet_known = false;
+  if (analysis_) {
+    auto it = std::find_if(analysis_->hosts.begin(), analysis_->hosts.end(), [&](const HostProfile& p) { return p.host == host.host; });
+    if (it != analysis_->hosts.end()) {
+      profile = &*it;
+      fleet_known = true;
+    }
+  }
+  containers_label_->setText(container_counts_text(profile));
+  containers_model_.set_containers(profile ? profile->containers : std::vector<ContainerProfile>{}, fleet_known);
+  containers_box_->setTitle(profile && !profile->containers.empty() ? tr("Containers (%1)").arg(profile->containers.size()) : tr("Containers"));
+  containers_table_->setVisible(containers_model_.rowCount() > 0);
+  if (containers_model_.rowCount() > 0) containers_table_->resizeColumnsToContents();
 }
 
 void HostDetailView::select_first_problem() {

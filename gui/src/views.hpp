@@ -11,6 +11,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -136,6 +137,11 @@ class HostDetailView : public View {
   /// Says why a host could not be shown (it is not in this scan ...).
   void set_message(const QString& text);
   void select_first_problem();
+  /// The scan's fleet analysis (null: not read yet): the host's containers
+  /// are shown from it, with their fleet lag.
+  void set_analysis(std::shared_ptr<const FleetAnalysis> analysis);
+  const ContainerTableModel& container_model() const { return containers_model_; }
+  QString container_summary() const;
   /// Copies the selected result's remediation to the clipboard.
   void copy_remediation();
   QString current_host() const;
@@ -145,6 +151,7 @@ class HostDetailView : public View {
 
  private:
   void show_result(const QModelIndex& proxy_index);
+  void show_containers();
 
   QLineEdit* host_edit_ = nullptr;
   QLabel* header_ = nullptr;
@@ -157,6 +164,12 @@ class HostDetailView : public View {
   ResultTableModel model_;
   ResultFilterProxy proxy_;
   const ContentSet* content_ = nullptr;
+  QGroupBox* containers_box_ = nullptr;
+  QLabel* containers_label_ = nullptr;
+  QTableView* containers_table_ = nullptr;
+  ContainerTableModel containers_model_;
+  TextFilterProxy containers_proxy_;
+  std::shared_ptr<const FleetAnalysis> analysis_;
 };
 
 class UniformityView : public View {

@@ -42,6 +42,7 @@ GuiFixtureStore make_gui_fixture_store(const std::filesystem::path& dir, const C
   week2[8] = {"svc-01", "services-pass"};
   week2.push_back({"audit-01", "audit-fail"});
   week2.push_back({"net-01", "network-fail"});
+  week2.push_back({"ctr-01", "containers-mixed"});  // Docker, podman and containerd containers
   const std::pair<const Fleet*, const char*> scans[] = {
       {&week0, "2026-11-07T09:00:00Z"}, {&week1, "2026-11-14T09:00:00Z"}, {&week2, "2026-11-21T09:00:00Z"}};
   auto st = Store::open(out.db);
@@ -72,6 +73,27 @@ GuiFixtureStore make_gui_fixture_store(const std::filesystem::path& dir, const C
     for (const auto& h : report->hosts) out.latest_hosts.push_back(h.host);
   }
   return out;
+}
+
+std::int64_t make_container_host_store(const std::filesystem::path& dir, const ContentSet& content) {
+  const auto root = dir / "roots" / "ctr-01";
+  materialize_fixture("containers-mixed", root);
+  ScanRequest req;
+  req.profile = "nist-800-190";
+  req.fleet_facts = true;
+  Target t;
+  t.kind = Target::Kind::root_dir;
+  t.name = "ctr-01";
+  t.root = root;
+  t.tags = fixture_tags("containers-mixed");
+  req.targets.push_back(std::move(t));
+  auto report = run_scan(content, req);
+  if (!report) throw std::runtime_error("container host scan: " + report.error().message);
+  auto st = Store::open(dir / "fleet.db");
+  if (!st) throw std::runtime_error(st.error().message);
+  auto id = st->save(*report);
+  if (!id) throw std::runtime_error("container host store: " + id.error().message);
+  return *id;
 }
 
 }  // namespace fleetaudit::testing

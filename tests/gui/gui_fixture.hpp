@@ -21,6 +21,11 @@ struct GuiFixtureStore {
 /// Builds the store under `dir` (roots materialized there too).
 GuiFixtureStore make_gui_fixture_store(const std::filesystem::path& dir, const ContentSet& content);
 
+/// A store of one scan (profile nist-800-190, fleet facts on) of one
+/// container host, "ctr-01" (the fixture containers-mixed), under `dir`;
+/// returns the scan id.
+std::int64_t make_container_host_store(const std::filesystem::path& dir, const ContentSet& content);
+
 /// The repository's content, loaded once.
 const ContentSet& repository_content();
 

@@ -8,6 +8,9 @@
 
 #include "export.hpp"
 #include "fleet_data.hpp"
+#include "fleetaudit/store.hpp"
+#include "gui_fixture.hpp"
+#include "support/fixture_tree.hpp"
 #include "models.hpp"
 #include "view_logic.hpp"
 
@@ -383,4 +386,93 @@ TEST_CASE("gui: export writes what the view shows as CSV and HTML, escaped", "[g
   CHECK(html.contains(QStringLiteral("&lt;script&gt;alert(1)&lt;/script&gt;")));
   CHECK(!html.contains(QStringLiteral("<script>")));
   CHECK(html.contains(QStringLiteral("<p>2 rows</p>")));
+}
+
+TEST_CASE("gui: the container model shows a scanned container host's containers, sortable, with fleet lag once analysed", "[gui][models]") {
+  // A container host scanned through the library into a real store, with
+  // fleet facts (the default): its stored profile carries the containers.
+  namespace ft = fleetaudit::testing;
+  ft::TempDir dir;
+  const std::int64_t id = ft::make_container_host_store(dir.path(), ft::repository_content());
+  auto st = Store::open(dir.path() / "fleet.db", Store::Mode::read_only);
+  REQUIRE(st);
+  auto host = st->load_host(id, "ctr-01");
+  REQUIRE(host);
+  REQUIRE(host->profile);
+
+  ContainerTableModel m;
+  QAbstractItemModelTester t1(&m, QAbstractItemModelTester::FailureReportingMode::Fatal);
+  TextFilterProxy proxy;
+  proxy.setSourceModel(&m);
+  QAbstractItemModelTester t2(&proxy, QAbstractItemModelTester::FailureReportingMode::Fatal);
+  m.set_containers(host->profile->containers, false);
+  REQUIRE(m.rowCount() == 6);
+  auto cell = [&](int r, int c) { return m.index(r, c).data().toString(); };
+  std::vector<QString> names;
+  for (int r = 0; r < m.rowCount(); ++r) names.push_back(cell(r, ContainerTableModel::Runtime) + QLatin1Char(' ') + cell(r, ContainerTableModel::Name));
+  CHECK(names == std::vector<QString>{QStringLiteral("containerd metrics-7d9f/exporter"), QStringLiteral("docker cache"), QStringLiteral("docker job"),
+                                      QStringLiteral("docker web"), QStringLiteral("docker web-new"), QStringLiteral("podman api")});
+  const int web = 3, cache = 1, job = 2, fresh = 4;
+  CHECK(cell(web, ContainerTableModel::Image) == QStringLiteral("nginx:1.25"));
+  CHECK(cell(web, ContainerTableModel::State) == QStringLiteral("running"));
+  CHECK(cell(web, ContainerTableModel::Outdated) == QStringLiteral("yes"));
+  CHECK(cell(fresh, ContainerTableModel::Outdated) == QStringLiteral("no"));
+  CHECK(cell(web, ContainerTableModel::Os) == QStringLiteral("debian 12"));
+  CHECK(cell(cache, ContainerTableModel::Os) == QStringLiteral("alpine 3.19.1"));
+  CHECK(cell(job, ContainerTableModel::State) == QStringLiteral("exited"));
+  CHECK(m.index(web, ContainerTableModel::ImageAge).data().toInt() == 173);
+  // Behind the host's apt lists: libssl3 and libc6, libssl3 a security update.
+  const auto& wc = host->profile->containers[static_cast<std::size_t>(web)];
+  REQUIRE(wc.host_lists);
+  REQUIRE(wc.behind_host_security > 0);
+  CHECK(cell(web, ContainerTableModel::Behind) == QStringLiteral("%1 (%2 security)").arg(wc.behind_host_total).arg(wc.behind_host_security));
+  CHECK(m.index(web, ContainerTableModel::Behind).data(Qt::ToolTipRole).toString().contains(QStringLiteral("libssl3 3.0.11-1~deb12u2 → 3.0.15-1~deb12u1 [security]")));
+  CHECK(cell(fresh, ContainerTableModel::Behind) == QStringLiteral("0"));
+  CHECK(cell(cache, ContainerTableModel::Behind) == QStringLiteral("–"));  // Alpine: not the host's lists
+  CHECK(m.index(web, ContainerTableModel::Image).data(Qt::ToolTipRole).toString().contains(QStringLiteral("recreate")));
+  // Fleet lag is not known from a single stored profile.
+  CHECK(cell(web, ContainerTableModel::FleetLag) == QStringLiteral("–"));
+
+  // Sorted by numbers: most behind (security first) on top, unknown last.
+  proxy.sort(ContainerTableModel::Behind, Qt::DescendingOrder);
+  CHECK(proxy.index(0, ContainerTableModel::Name).data().toString() == QStringLiteral("web"));
+  CHECK(proxy.index(5, ContainerTableModel::Behind).data().toString() == QStringLiteral("–"));
+  proxy.sort(ContainerTableModel::ImageAge, Qt::DescendingOrder);
+  CHECK(proxy.index(0, ContainerTableModel::ImageAge).data().toInt() >= proxy.index(1, ContainerTableModel::ImageAge).data().toInt());
+  proxy.setFilterFixedString(QStringLiteral("podman"));
+  CHECK(proxy.rowCount() == 1);
+  proxy.setFilterFixedString(QString());
+
+  // With the fleet analysis of the scan: each container's fleet lag.
+  auto profiles = st->profiles(id);
+  REQUIRE(profiles);
+  FleetAnalysis a = analyze_fleet(*profiles);
+  REQUIRE(a.hosts.size() == 1);
+  m.set_containers(a.hosts[0].containers, true);
+  REQUIRE(m.rowCount() == 6);
+  for (int r = 0; r < m.rowCount(); ++r) CHECK(m.index(r, ContainerTableModel::FleetLag).data().toInt() == a.hosts[0].containers[static_cast<std::size_t>(r)].behind_fleet_total);
+  m.clear();
+  CHECK(m.rowCount() == 0);
+
+  // The counts line.
+  ContainerCounts n = count_containers(*host->profile);
+  QString line = container_counts_text(&*host->profile);
+  CHECK(line.startsWith(QStringLiteral("6 containers (%1 running): 1 on an outdated image, %2 behind in packages (%3 missing security updates)")
+                            .arg(n.running).arg(n.behind).arg(n.behind_security)));
+  CHECK(line.contains(QStringLiteral("containerd 1, docker 4, podman 1.")));
+  HostProfile bare;
+  bare.host = "base-01";
+  CHECK(container_counts_text(&bare) == QStringLiteral("No containers found on this host."));
+  CHECK(container_counts_text(nullptr).startsWith(QStringLiteral("No host facts")));
+
+  // Results about a container name it in the Subject column.
+  ResultTableModel results;
+  QAbstractItemModelTester t3(&results, QAbstractItemModelTester::FailureReportingMode::Fatal);
+  results.set_host(*host);
+  bool subject = false;
+  for (int r = 0; r < results.rowCount(); ++r)
+    subject |= results.index(r, ResultTableModel::Check).data().toString() == QStringLiteral("container.image.current") &&
+               results.index(r, ResultTableModel::Subject).data().toString() == QStringLiteral("docker web (d4d4d4d4d4d4)") &&
+               results.index(r, ResultTableModel::Result).data().toString() == QStringLiteral("fail");
+  CHECK(subject);
 }

@@ -119,6 +119,21 @@ TEST_CASE("gui screenshots: every view of a fixture store renders with text, unl
     }
   CHECK(green > 200);
   CHECK(red > 200);
+
+  // A container host: its detail shows the containers table under the results.
+  auto ctr = t.path() / "ctr";
+  ft::make_container_host_store(ctr, ft::repository_content());
+  auto ctr_run = shoot(ctr / "fleet.db", ctr / "shots");
+  INFO(ctr_run.err);
+  REQUIRE(ctr_run.exit_code == 0);
+  if (const char* keep = std::getenv("FLEETAUDIT_GUI_KEEP"))
+    std::filesystem::copy_file(ctr / "shots" / "4-host-detail.png", std::filesystem::path(keep) / "4-host-detail-containers.png",
+                               std::filesystem::copy_options::overwrite_existing);
+  QImage with(QString::fromStdString((ctr / "shots" / "4-host-detail.png").string()));
+  QImage none(QString::fromStdString((t.path() / "blank" / "4-host-detail.png").string()));
+  REQUIRE(!with.isNull());
+  CHECK(stats(with).ink > stats(none).ink);
+  CHECK(difference(with, none) > 0.05);
 }
 
 TEST_CASE("gui screenshots: the dark palette renders light text on dark views", "[gui][screenshot]") {

@@ -207,6 +207,24 @@ TEST_CASE("gui window: a store loads off the GUI thread into every view", "[gui]
     }
   CHECK(web01);
 
+  // The container host's containers, with their fleet lag from the scan's analysis.
+  w.open_host(QStringLiteral("ctr-01"));
+  REQUIRE(wait_for([&] { return !w.busy() && detail->current_host() == QStringLiteral("ctr-01"); }));
+  const ContainerTableModel& containers = detail->container_model();
+  REQUIRE(containers.rowCount() == 6);
+  CHECK(containers.fleet_known());
+  CHECK(detail->container_summary().startsWith(QStringLiteral("6 containers (5 running): 1 on an outdated image")));
+  bool outdated_web = false;
+  for (int r = 0; r < containers.rowCount(); ++r)
+    outdated_web |= containers.index(r, ContainerTableModel::Name).data().toString() == QStringLiteral("web") &&
+                    containers.index(r, ContainerTableModel::Outdated).data().toString() == QStringLiteral("yes");
+  CHECK(outdated_web);
+  // A host without containers says so and shows no table.
+  w.open_host(QStringLiteral("web-02"));
+  REQUIRE(wait_for([&] { return !w.busy() && detail->current_host() == QStringLiteral("web-02"); }));
+  CHECK(detail->container_model().rowCount() == 0);
+  CHECK(detail->container_summary() == QStringLiteral("No containers found on this host."));
+
   // A host the scan does not have: said so, in the detail view too.
   w.open_host(QStringLiteral("no-such-host"));
   REQUIRE(wait_for([&] { return !w.busy(); }));
