@@ -375,7 +375,7 @@ QString container_counts_text(const HostProfile* profile) {
   if (n.total == 0) return QStringLiteral("No containers found on this host.") + problems;
   QStringList runtimes;
   for (const auto& [rt, k] : n.by_runtime) runtimes << QStringLiteral("%1 %2").arg(qs(rt)).arg(k);
-  QString text = QStringLiteral("%1 container%2 (%3 running): %4 on an outdated image, %5 behind in packages (%6 missing security updates)")
+  QString text = QStringLiteral("%1 container%2 (%3 running): %4 on an outdated image, %5 behind in packages, security updates missing in %6")
                      .arg(n.total)
                      .arg(n.total == 1 ? QString() : QStringLiteral("s"))
                      .arg(n.running)

@@ -27,6 +27,7 @@
 #include <QPieSlice>
 #include <QPushButton>
 #include <QScatterSeries>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
@@ -555,6 +556,7 @@ void HostDetailView::show_containers() {
     containers_model_.clear();
     containers_label_->setText(tr("Pick a host to see its containers."));
     containers_table_->hide();
+    containers_box_->setMaximumHeight(containers_box_->minimumSizeHint().height());
     return;
   }
   // The analysed profile carries the fleet lag; the stored one stands in
@@ -571,8 +573,18 @@ void HostDetailView::show_containers() {
   containers_label_->setText(container_counts_text(profile));
   containers_model_.set_containers(profile ? profile->containers : std::vector<ContainerProfile>{}, fleet_known);
   containers_box_->setTitle(profile && !profile->containers.empty() ? tr("Containers (%1)").arg(profile->containers.size()) : tr("Containers"));
-  containers_table_->setVisible(containers_model_.rowCount() > 0);
-  if (containers_model_.rowCount() > 0) containers_table_->resizeColumnsToContents();
+  const int rows = containers_model_.rowCount();
+  containers_table_->setVisible(rows > 0);
+  // Without containers the box is one line, leaving the room to the results.
+  containers_box_->setMaximumHeight(rows > 0 ? QWIDGETSIZE_MAX : containers_box_->minimumSizeHint().height());
+  if (rows == 0) return;
+  containers_table_->resizeColumnsToContents();
+  containers_table_->setColumnWidth(ContainerTableModel::Image, std::min(containers_table_->columnWidth(ContainerTableModel::Image), 300));
+  containers_table_->setColumnWidth(ContainerTableModel::Name, std::min(containers_table_->columnWidth(ContainerTableModel::Name), 240));
+  // Up to six containers in view without scrolling; more scroll.
+  containers_table_->setMinimumHeight(containers_table_->horizontalHeader()->sizeHint().height() +
+                                      containers_table_->verticalHeader()->defaultSectionSize() * std::min(rows, 6) +
+                                      containers_table_->horizontalScrollBar()->sizeHint().height() + 2 * containers_table_->frameWidth());
 }
 
 void HostDetailView::select_first_problem() {
