@@ -162,6 +162,10 @@ struct HostProfile {
 /// Works out a host's profile from its snapshot. Pure: "now" is the
 /// snapshot's collection time.
 HostProfile profile_host(const Snapshot& snapshot, const RiskOptions& options = {});
+class HostFacts;
+/// The same from facts already parsed for evaluation (the package database,
+/// os-release ... are parsed once for both).
+HostProfile profile_host(const HostFacts& facts, const RiskOptions& options = {});
 
 /// How many distinct versions of one component a group of hosts runs.
 struct Uniformity {

@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include <future>
+
 #include "collect/filesystem.hpp"
 #include "collect/probes.hpp"
 #include "collect/redact.hpp"
@@ -82,7 +84,29 @@ Snapshot collect(const Plan& plan, const CollectOptions& options) {
   }
   std::uint64_t budget = options.max_total_bytes;
   Plan all = plan;
-  gather(fs, plan, options, snap, budget);
+  // Probes (every process's memory map, the package lists) cost the kernel
+  // and the decompressor more than reading files: they run beside the file
+  // reads, on a Filesystem of their own (its caches are not shared).
+  Plan files_only;
+  std::vector<std::string> probes;
+  for (const auto& [item, flags] : plan.items) {
+    if (hostfs::is_probe(item)) probes.push_back(item);
+    else files_only.add(item, flags);
+  }
+  std::future<std::vector<FileFact>> probed;
+  if (!probes.empty()) {
+    probed = std::async(std::launch::async, [root, probes, cache = options.cache_dir] {
+      hostfs::Filesystem pfs(root);
+      std::vector<FileFact> out;
+      for (const auto& p : probes) out.push_back(hostfs::run_probe(pfs, p, cache));
+      return out;
+    });
+  }
+  gather(fs, files_only, options, snap, budget);
+  if (probed.valid()) {
+    std::vector<FileFact> results = probed.get();
+    for (std::size_t i = 0; i < probes.size(); ++i) snap.files.emplace(probes[i], std::move(results[i]));
+  }
   for (int round = 0; round < options.max_followup_rounds; ++round) {
     Plan next = followup_plan(all, snap);
     if (next.empty()) break;

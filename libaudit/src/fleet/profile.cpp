@@ -86,11 +86,16 @@ void add_risk(HostProfile& h, std::string factor, int points, std::string why) {
 }  // namespace
 
 HostProfile profile_host(const Snapshot& snap, const RiskOptions& opt) {
+  HostFacts facts(snap);
+  return profile_host(facts, opt);
+}
+
+HostProfile profile_host(const HostFacts& facts, const RiskOptions& opt) {
+  const Snapshot& snap = facts.snapshot();
   HostProfile h;
   h.host = snap.host;
   h.tags = snap.tags;
   h.collected_at = snap.collected_at;
-  HostFacts facts(snap);
   HostFacts::Cache& c = facts.cache();
 
   // --- operating system and kernel

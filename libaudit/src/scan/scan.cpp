@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "collect/ssh/collector.hpp"
@@ -174,14 +175,19 @@ Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& req)
           snap = std::move(c.snapshot);
           // Evaluate whatever arrived (facts that did not are errors in the
           // results); a host that sent nothing usable has no results.
-          if (c.state == "ok" || c.state == "partial") hr = evaluate(snap, sel, &req.policy);
+          // One set of parsed facts for the checks and the host profile.
+          std::optional<HostFacts> facts;
+          if (c.state == "ok" || c.state == "partial") {
+            facts.emplace(snap, &req.policy);
+            hr = evaluate(*facts, sel);
+          }
           hr.host = snap.host.empty() ? target_name(t) : snap.host;
           hr.collector = snap.collector;
           hr.collected_at = snap.collected_at;
           hr.state = c.state;
           hr.state_detail = c.detail;
           hr.tags = snap.tags;
-          if (req.fleet_facts && (c.state == "ok" || c.state == "partial")) hr.profile = profile_host(snap, req.risk);
+          if (req.fleet_facts && facts) hr.profile = profile_host(*facts, req.risk);
           if (!req.waivers.waivers.empty()) {
             WaiverHost who{hr.host, t.host ? t.host->groups : std::vector<std::string>{}, snap.tags};
             WaiverUse use;
