@@ -311,22 +311,11 @@ int run_scan_command(const ScanArgs& a) {
     fa::InventoryOptions io;
     io.ssh_config = a.ssh_config;
     auto inv = fa::load_inventory(a.inventory, io);
-    if (!inv.ok()) {
-      std::ostringstream msg;
-      msg << "inventory " << a.inventory << " has " << inv.diagnostics.size() << " problem(s):";
-      for (const auto& d : inv.diagnostics) msg << "\n  " << d.str();
-      throw CliError{msg.str()};
-    }
+    if (!inv.ok()) throw CliError{inv.problems()};
     auto hosts = inv.inventory.select(a.limit);
     if (hosts.empty())
       throw CliError{a.limit.empty() ? a.inventory + ": no hosts" : "--limit '" + a.limit + "' matches no host of " + a.inventory};
-    for (const auto* h : hosts) {
-      fa::Target t;
-      t.kind = fa::Target::Kind::ssh;
-      t.name = h->name;
-      t.host = *h;
-      req.targets.push_back(std::move(t));
-    }
+    req.targets = fa::ssh_targets(hosts);
     req.parallel = std::max(1u, a.parallel);
     req.keep_snapshots = false;  // stored as each host completes; memory stays flat
     req.ssh.known_hosts = a.known_hosts;

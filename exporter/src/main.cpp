@@ -270,23 +270,12 @@ class Exporter {
       fa::InventoryOptions io;
       io.ssh_config = a_.ssh_config;
       auto inv = fa::load_inventory(a_.inventory, io);
-      if (!inv.ok()) {
-        std::ostringstream msg;
-        msg << "inventory " << a_.inventory << " has " << inv.diagnostics.size() << " problem(s):";
-        for (const auto& d : inv.diagnostics) msg << "\n  " << d.str();
-        return fa::fail(msg.str());
-      }
+      if (!inv.ok()) return fa::fail(inv.problems());
       for (const auto& w : inv.warnings) log("warn", w.str());
       auto hosts = inv.inventory.select(a_.limit);
       if (hosts.empty())
         return fa::fail(a_.limit.empty() ? a_.inventory + ": no hosts" : "--limit '" + a_.limit + "' matches no host of " + a_.inventory);
-      for (const auto* h : hosts) {
-        fa::Target t;
-        t.kind = fa::Target::Kind::ssh;
-        t.name = h->name;
-        t.host = *h;
-        req.targets.push_back(std::move(t));
-      }
+      req.targets = fa::ssh_targets(hosts);
       req.parallel = std::max(1u, a_.parallel);
       req.ssh.known_hosts = a_.known_hosts;
       req.ssh.accept_new_host_keys = a_.accept_new_host_keys;
@@ -432,12 +421,7 @@ int run(Args& a, std::chrono::milliseconds refresh, std::chrono::milliseconds sc
       fa::InventoryOptions io;
       io.ssh_config = a.ssh_config;
       auto inv = fa::load_inventory(a.inventory, io);
-      if (!inv.ok()) {
-        std::ostringstream msg;
-        msg << "inventory " << a.inventory << " has " << inv.diagnostics.size() << " problem(s):";
-        for (const auto& d : inv.diagnostics) msg << "\n  " << d.str();
-        throw std::runtime_error(msg.str());
-      }
+      if (!inv.ok()) throw std::runtime_error(inv.problems());
     }
   }
 

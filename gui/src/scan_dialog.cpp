@@ -184,13 +184,7 @@ void ScanDialog::start() {
       status_->setText(limit_->text().trimmed().isEmpty() ? tr("The inventory lists no host") : tr("The limit matches no host"));
       return;
     }
-    for (const auto* h : hosts) {
-      Target t;
-      t.kind = Target::Kind::ssh;
-      t.name = h->name;
-      t.host = *h;
-      req.targets.push_back(std::move(t));
-    }
+    req.targets = ssh_targets(hosts);
     req.parallel = static_cast<unsigned>(parallel_->value());
     req.keep_snapshots = false;
     req.keep_results = false;

@@ -65,6 +65,8 @@ struct InventoryLoad {
   /// configuration Match block that was not evaluated, a ProxyJump hop dropped.
   std::vector<Diagnostic> warnings;
   bool ok() const noexcept { return diagnostics.empty(); }
+  /// "inventory FILE has N problem(s):" and one indented line per problem.
+  std::string problems() const;
 };
 
 /// Reads an inventory, telling the format from the content (reentrant: each

@@ -58,6 +58,9 @@ struct ScanInfo {
   std::size_t checks_selected = 0;
 };
 
+/// One SSH target per host, in the order given (an inventory's selection).
+std::vector<Target> ssh_targets(const std::vector<const InventoryHost*>& hosts);
+
 struct ScanReport {
   ScanInfo scan;
   std::vector<HostReport> hosts;      ///< in target order

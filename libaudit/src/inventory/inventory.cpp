@@ -174,6 +174,12 @@ InventoryLoad parse_inventory(std::string_view text, const std::string& display,
   return detail::parse_inventory_in(text, display, options, detail::InventoryEnv::system());
 }
 
+std::string InventoryLoad::problems() const {
+  std::string out = "inventory " + inventory.file.string() + " has " + std::to_string(diagnostics.size()) + " problem(s):";
+  for (const auto& d : diagnostics) out += "\n  " + d.str();
+  return out;
+}
+
 InventoryLoad load_inventory(const std::filesystem::path& file, const InventoryOptions& options) {
   detail::SshFile f = detail::read_text_file(file.string());
   if (f.status != detail::SshFile::Status::ok) {

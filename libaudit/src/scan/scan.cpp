@@ -76,6 +76,19 @@ std::string target_name(const Target& t) {
 
 }  // namespace
 
+std::vector<Target> ssh_targets(const std::vector<const InventoryHost*>& hosts) {
+  std::vector<Target> out;
+  out.reserve(hosts.size());
+  for (const auto* h : hosts) {
+    Target t;
+    t.kind = Target::Kind::ssh;
+    t.name = h->name;
+    t.host = *h;
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 Expected<ScanReport> run_scan(const ContentSet& content, const ScanRequest& req) {
   Selection sel;
   if (req.profile.empty()) {
