@@ -192,41 +192,44 @@ bool decompress_xz(std::string_view in, const Sink& sink) {
   return rc == LZMA_STREAM_END;
 }
 
-// Reads an apt list line by line as pieces arrive: the versions of the
-// installed packages, as raw probe lines.
-class AptListScanner {
+// Splits text arriving in pieces into lines (the last may lack its '\n').
+class LineSplitter {
  public:
-  AptListScanner(bool security, const std::vector<std::string>& installed, std::string& raw)
-      : security_(security), installed_(installed), raw_(raw) {}
-  void feed(std::string_view piece) {
-    if (!partial_.empty()) {
-      std::size_t nl = piece.find('\n');
-      if (nl == std::string_view::npos) {
-        partial_.append(piece);
-        return;
-      }
-      partial_.append(piece.substr(0, nl));
-      line(partial_);
-      partial_.clear();
-      piece.remove_prefix(nl + 1);
-    }
+  template <class Line>
+  void feed(std::string_view piece, Line&& line) {
     std::size_t pos = 0;
     while (pos < piece.size()) {
       std::size_t end = piece.find('\n', pos);
       if (end == std::string_view::npos) {
-        partial_.assign(piece.substr(pos));
+        partial_.append(piece.substr(pos));
         return;
       }
-      line(piece.substr(pos, end - pos));
+      if (partial_.empty()) {
+        line(piece.substr(pos, end - pos));
+      } else {
+        partial_.append(piece.substr(pos, end - pos));
+        line(std::string_view(partial_));
+        partial_.clear();
+      }
       pos = end + 1;
     }
   }
-  void finish() {
-    if (!partial_.empty()) line(partial_);
+  template <class Line>
+  void finish(Line&& line) {
+    if (!partial_.empty()) line(std::string_view(partial_));
     partial_.clear();
   }
 
  private:
+  std::string partial_;
+};
+
+// The lines of one apt list: the versions of the installed packages, as raw
+// probe lines.
+class AptListScanner {
+ public:
+  AptListScanner(bool security, const std::vector<std::string>& installed, std::string& raw)
+      : security_(security), installed_(installed), raw_(raw) {}
   void line(std::string_view l) {
     if (l.size() > 9 && l[0] == 'P' && l.starts_with("Package: ")) {
       name_.assign(util::trim(l.substr(9)));
@@ -239,14 +242,61 @@ class AptListScanner {
       wanted_ = false;
     }
   }
+
+ private:
   bool security_;
   const std::vector<std::string>& installed_;
   std::string& raw_;
-  std::string name_, partial_;
+  std::string name_;
   bool wanted_ = false;
 };
 
 std::string file_name_of(std::string_view path) { return std::string(path.substr(path.rfind('/') + 1)); }
+
+FileFact text_fact(const std::string& name, std::string content) {
+  FileFact f = probe_fact(name);
+  f.content = std::move(content);
+  f.size = f.content.size();
+  return f;
+}
+
+// The files matching `patterns`, sorted, examined; each one's identity (path,
+// size, time) is added to `key`, the cache key of a probe that reads them.
+std::vector<FileFact> probe_inputs(Filesystem& fs, std::initializer_list<const char*> patterns, std::string& key) {
+  std::vector<std::string> paths;
+  for (const char* pat : patterns)
+    for (auto& m : fs.expand(pat)) paths.push_back(std::move(m));
+  std::sort(paths.begin(), paths.end());
+  std::vector<FileFact> out;
+  for (const auto& p : paths) {
+    FileFact f = fs.examine(p);
+    key += p + " " + std::to_string(f.size) + " " + std::to_string(f.mtime) + "\n";
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+// Reads one input through the decompressor its name asks for (.lz4, .gz,
+// .xz, or none), line by line, and lets it go; what went wrong becomes a
+// "#\tPROBLEM" raw line.
+void read_lines(Filesystem& fs, FileFact& f, std::string& raw, const std::function<void(std::string_view)>& line) {
+  fs.read_content(f, kListLimit);
+  if (!f.has_content) {
+    raw += "#\t" + f.path + ": " + (f.content_error.empty() ? "not readable" : f.content_error) + "\n";
+    return;
+  }
+  LineSplitter lines;
+  auto sink = [&](std::string_view piece) { lines.feed(piece, line); };
+  bool ok = true;
+  if (f.path.ends_with(".lz4")) ok = decompress_lz4(f.content, sink);
+  else if (f.path.ends_with(".gz")) ok = decompress_gz(f.content, sink);
+  else if (f.path.ends_with(".xz")) ok = decompress_xz(f.content, sink);
+  else sink(f.content);
+  lines.finish(line);
+  f.content.clear();
+  f.content.shrink_to_fit();
+  if (!ok) raw += "#\t" + f.path + ": does not decompress\n";
+}
 
 // Probe results kept between scans, keyed by the identity (path, size,
 // time) of every input: unchanged inputs, last scan's answer.
@@ -281,39 +331,18 @@ void cache_store(const std::filesystem::path& file, const std::string& key, cons
 }
 
 FileFact apt_candidates(Filesystem& fs, const std::filesystem::path& cache_dir) {
-  FileFact out = probe_fact("@apt-candidates");
   FileFact status = fs.examine("/var/lib/dpkg/status");
-  if (status.type != FileType::regular) {
-    out.content = "#\tno dpkg database (/var/lib/dpkg/status)\n";
-    out.size = out.content.size();
-    return out;
-  }
-  std::vector<std::string> lists;
-  for (const char* pat : {"/var/lib/apt/lists/*_Packages", "/var/lib/apt/lists/*_Packages.lz4", "/var/lib/apt/lists/*_Packages.gz",
-                          "/var/lib/apt/lists/*_Packages.xz"}) {
-    for (auto& m : fs.expand(pat)) lists.push_back(std::move(m));
-  }
-  std::sort(lists.begin(), lists.end());
-  if (lists.empty()) {
-    out.content = "#\tno apt lists in /var/lib/apt/lists (apt-get update has not run)\n";
-    out.size = out.content.size();
-    return out;
-  }
+  if (status.type != FileType::regular) return text_fact("@apt-candidates", "#\tno dpkg database (/var/lib/dpkg/status)\n");
   // The cache key: every input's identity. Unchanged lists and database:
   // last scan's answer, without reading 50 MB of lists again.
   std::string key = "fleetaudit-apt-candidates 1\nstatus " + std::to_string(status.size) + " " + std::to_string(status.mtime) + "\n";
-  std::vector<FileFact> list_facts;
-  for (const auto& l : lists) {
-    FileFact f = fs.examine(l);
-    key += l + " " + std::to_string(f.size) + " " + std::to_string(f.mtime) + "\n";
-    list_facts.push_back(std::move(f));
-  }
+  std::vector<FileFact> lists = probe_inputs(fs,
+                                             {"/var/lib/apt/lists/*_Packages", "/var/lib/apt/lists/*_Packages.lz4",
+                                              "/var/lib/apt/lists/*_Packages.gz", "/var/lib/apt/lists/*_Packages.xz"},
+                                             key);
+  if (lists.empty()) return text_fact("@apt-candidates", "#\tno apt lists in /var/lib/apt/lists (apt-get update has not run)\n");
   std::filesystem::path cache_file = cache_path(cache_dir, "apt-", fs.root() + "\n" + key);
-  if (auto hit = cache_lookup(cache_file, key)) {
-    out.content = std::move(*hit);
-    out.size = out.content.size();
-    return out;
-  }
+  if (auto hit = cache_lookup(cache_file, key)) return text_fact("@apt-candidates", std::move(*hit));
   fs.read_content(status, 256ull << 20);
   parse::PackageDatabase db = parse::parse_dpkg_status(status.content);
   std::vector<std::string> installed;
@@ -323,30 +352,14 @@ FileFact apt_candidates(Filesystem& fs, const std::filesystem::path& cache_dir) 
   installed.erase(std::unique(installed.begin(), installed.end()), installed.end());
 
   std::string raw;
-  for (auto& f : list_facts) {
-    fs.read_content(f, kListLimit);
-    if (!f.has_content) {
-      raw += "#\t" + f.path + ": " + (f.content_error.empty() ? "not readable" : f.content_error) + "\n";
-      continue;
-    }
+  for (auto& f : lists) {
     AptListScanner scan(is_security_list(file_name_of(f.path)), installed, raw);
-    auto sink = [&](std::string_view piece) { scan.feed(piece); };
-    bool ok = true;
-    if (f.path.ends_with(".lz4")) ok = decompress_lz4(f.content, sink);
-    else if (f.path.ends_with(".gz")) ok = decompress_gz(f.content, sink);
-    else if (f.path.ends_with(".xz")) ok = decompress_xz(f.content, sink);
-    else scan.feed(f.content);
-    scan.finish();
-    f.content.clear();
-    f.content.shrink_to_fit();
-    if (!ok) raw += "#\t" + f.path + ": does not decompress\n";
+    read_lines(fs, f, raw, [&](std::string_view l) { scan.line(l); });
   }
-  out.content = canonical_probe("@apt-candidates", raw);
-  out.size = out.content.size();
+  FileFact out = text_fact("@apt-candidates", canonical_probe("@apt-candidates", raw));
   cache_store(cache_file, key, out.content);
   return out;
 }
-
 
 // ---------------------------------------------------------------- dnf
 
@@ -381,30 +394,6 @@ std::string evr(const std::string& e, const std::string& v, const std::string& r
 class RepoXmlScanner {
  public:
   RepoXmlScanner(bool updateinfo, std::string& raw) : updateinfo_(updateinfo), raw_(raw) {}
-  void feed(std::string_view piece) {
-    std::size_t pos = 0;
-    while (pos < piece.size()) {
-      std::size_t end = piece.find('\n', pos);
-      if (end == std::string_view::npos) {
-        partial_.append(piece.substr(pos));
-        return;
-      }
-      if (partial_.empty()) {
-        line(piece.substr(pos, end - pos));
-      } else {
-        partial_.append(piece.substr(pos, end - pos));
-        line(partial_);
-        partial_.clear();
-      }
-      pos = end + 1;
-    }
-  }
-  void finish() {
-    if (!partial_.empty()) line(partial_);
-    partial_.clear();
-  }
-
- private:
   void line(std::string_view l) {
     if (updateinfo_) {
       if (l.find("<update ") != std::string_view::npos) {
@@ -427,59 +416,32 @@ class RepoXmlScanner {
       name_.clear();
     }
   }
+
+ private:
   bool updateinfo_;
   std::string& raw_;
-  std::string name_, arch_, partial_;
+  std::string name_, arch_;
   bool security_ = false;
 };
 
 FileFact dnf_candidates(Filesystem& fs, const std::filesystem::path& cache_dir) {
-  FileFact out = probe_fact("@dnf-candidates");
-  std::vector<std::string> files;
-  for (const char* pat : {"/var/cache/dnf/*/repodata/*-primary.xml", "/var/cache/dnf/*/repodata/*-primary.xml.gz",
-                          "/var/cache/dnf/*/repodata/*-primary.xml.xz", "/var/cache/dnf/*/repodata/*-updateinfo.xml",
-                          "/var/cache/dnf/*/repodata/*-updateinfo.xml.gz", "/var/cache/dnf/*/repodata/*-updateinfo.xml.xz"}) {
-    for (auto& m : fs.expand(pat)) files.push_back(std::move(m));
-  }
-  std::sort(files.begin(), files.end());
-  if (files.empty()) {
-    out.content = "#\tno dnf repository cache in /var/cache/dnf (dnf makecache has not run)\n";
-    out.size = out.content.size();
-    return out;
-  }
   std::string key = "fleetaudit-dnf-candidates 1\n";
-  std::vector<FileFact> facts;
-  for (const auto& f : files) {
-    FileFact x = fs.examine(f);
-    key += f + " " + std::to_string(x.size) + " " + std::to_string(x.mtime) + "\n";
-    facts.push_back(std::move(x));
-  }
+  std::vector<FileFact> files = probe_inputs(
+      fs,
+      {"/var/cache/dnf/*/repodata/*-primary.xml", "/var/cache/dnf/*/repodata/*-primary.xml.gz",
+       "/var/cache/dnf/*/repodata/*-primary.xml.xz", "/var/cache/dnf/*/repodata/*-updateinfo.xml",
+       "/var/cache/dnf/*/repodata/*-updateinfo.xml.gz", "/var/cache/dnf/*/repodata/*-updateinfo.xml.xz"},
+      key);
+  if (files.empty())
+    return text_fact("@dnf-candidates", "#\tno dnf repository cache in /var/cache/dnf (dnf makecache has not run)\n");
   std::filesystem::path cache_file = cache_path(cache_dir, "dnf-", fs.root() + "\n" + key);
-  if (auto hit = cache_lookup(cache_file, key)) {
-    out.content = std::move(*hit);
-    out.size = out.content.size();
-    return out;
-  }
+  if (auto hit = cache_lookup(cache_file, key)) return text_fact("@dnf-candidates", std::move(*hit));
   std::string raw;
-  for (auto& f : facts) {
-    fs.read_content(f, kListLimit);
-    if (!f.has_content) {
-      raw += "#\t" + f.path + ": " + (f.content_error.empty() ? "not readable" : f.content_error) + "\n";
-      continue;
-    }
+  for (auto& f : files) {
     RepoXmlScanner scan(f.path.find("-updateinfo.xml") != std::string::npos, raw);
-    auto sink = [&](std::string_view piece) { scan.feed(piece); };
-    bool ok = true;
-    if (f.path.ends_with(".gz")) ok = decompress_gz(f.content, sink);
-    else if (f.path.ends_with(".xz")) ok = decompress_xz(f.content, sink);
-    else scan.feed(f.content);
-    scan.finish();
-    f.content.clear();
-    f.content.shrink_to_fit();
-    if (!ok) raw += "#\t" + f.path + ": does not decompress\n";
+    read_lines(fs, f, raw, [&](std::string_view l) { scan.line(l); });
   }
-  out.content = canonical_probe("@dnf-candidates", raw);
-  out.size = out.content.size();
+  FileFact out = text_fact("@dnf-candidates", canonical_probe("@dnf-candidates", raw));
   cache_store(cache_file, key, out.content);
   return out;
 }
