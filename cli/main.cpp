@@ -59,22 +59,9 @@ bool stdout_is_color_terminal() {
 }
 
 fa::ContentSet load_content(const std::string& dir) {
-  std::filesystem::path base;
-  if (!dir.empty()) {
-    base = dir;
-  } else {
-    auto found = fa::find_content_dir();
-    if (!found) throw CliError{found.error().message};
-    base = *found;
-  }
-  auto loaded = fa::ContentSet::load(base);
-  if (!loaded.ok()) {
-    std::ostringstream msg;
-    msg << "check content in " << base.string() << " has " << loaded.diagnostics.size() << " problem(s):";
-    for (const auto& d : loaded.diagnostics) msg << "\n  " << d.str();
-    throw CliError{msg.str()};
-  }
-  return std::move(loaded.content);
+  auto loaded = fa::load_content_dir(dir);
+  if (!loaded) throw CliError{loaded.error().message};
+  return std::move(*loaded);
 }
 
 void write_output(const std::string& text, const std::string& path) {

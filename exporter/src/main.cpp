@@ -381,22 +381,9 @@ class Exporter {
 };
 
 fa::ContentSet load_content(const std::string& dir) {
-  std::filesystem::path base;
-  if (!dir.empty()) {
-    base = dir;
-  } else {
-    auto found = fa::find_content_dir();
-    if (!found) throw std::runtime_error(found.error().message);
-    base = *found;
-  }
-  auto loaded = fa::ContentSet::load(base);
-  if (!loaded.ok()) {
-    std::ostringstream msg;
-    msg << "check content in " << base.string() << " has " << loaded.diagnostics.size() << " problem(s):";
-    for (const auto& d : loaded.diagnostics) msg << "\n  " << d.str();
-    throw std::runtime_error(msg.str());
-  }
-  return std::move(loaded.content);
+  auto loaded = fa::load_content_dir(dir);
+  if (!loaded) throw std::runtime_error(loaded.error().message);
+  return std::move(*loaded);
 }
 
 int run(Args& a, std::chrono::milliseconds refresh, std::chrono::milliseconds scan_interval, fe::ViewOptions view) {

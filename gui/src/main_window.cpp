@@ -140,17 +140,9 @@ MainWindow::MainWindow(WindowOptions options, QWidget* parent) : QMainWindow(par
   auto dir = options_.content_dir;
   run_async(
       [dir]() -> Expected<std::shared_ptr<const ContentSet>> {
-        std::filesystem::path d = dir;
-        if (d.empty()) {
-          auto found = find_content_dir();
-          if (!found) return std::unexpected(found.error());
-          d = *found;
-        }
-        auto loaded = ContentSet::load(d);
-        if (!loaded.ok())
-          return fail(d.string() + ": check content has " + std::to_string(loaded.diagnostics.size()) + " problem(s), first: " +
-                      loaded.diagnostics.front().str());
-        return std::make_shared<const ContentSet>(std::move(loaded.content));
+        auto loaded = load_content_dir(std::filesystem::path(dir));
+        if (!loaded) return std::unexpected(loaded.error());
+        return std::make_shared<const ContentSet>(std::move(*loaded));
       },
       [this](Expected<std::shared_ptr<const ContentSet>> r) {
         if (!r) return show_error(tr("no check content: %1").arg(qs(r.error().message)));

@@ -163,4 +163,9 @@ std::vector<std::filesystem::path> default_content_dirs();
 /// The first of default_content_dirs() that holds a checks/ folder.
 Expected<std::filesystem::path> find_content_dir();
 
+/// Loads the content in `dir` (empty: find_content_dir()) for a face that
+/// needs all of it sound: any problem fails, "check content in DIR has N
+/// problem(s):" with one indented line per problem.
+Expected<ContentSet> load_content_dir(const std::filesystem::path& dir = {});
+
 }  // namespace fleetaudit

@@ -1159,4 +1159,20 @@ Expected<std::filesystem::path> find_content_dir() {
               "); pass --content DIR or set FLEETAUDIT_CONTENT");
 }
 
+Expected<ContentSet> load_content_dir(const std::filesystem::path& dir) {
+  std::filesystem::path base = dir;
+  if (base.empty()) {
+    auto found = find_content_dir();
+    if (!found) return std::unexpected(found.error());
+    base = *found;
+  }
+  auto loaded = ContentSet::load(base);
+  if (!loaded.ok()) {
+    std::string msg = "check content in " + base.string() + " has " + std::to_string(loaded.diagnostics.size()) + " problem(s):";
+    for (const auto& d : loaded.diagnostics) msg += "\n  " + d.str();
+    return fail(msg);
+  }
+  return std::move(loaded.content);
+}
+
 }  // namespace fleetaudit
