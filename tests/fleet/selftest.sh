@@ -45,14 +45,16 @@ check_ok() { # i name port
 	fi
 	if grep -qx agent=yes <<<"$out" || [[ ${AGENT_HOSTS[$name]:-} ]]; then
 		local v
-		v=$(timeout 20 "${SSH[@]}" -p "$port" "$(target)" '/usr/local/bin/fleetaudit --version' 2>&1) \
-			|| { result "$i" FAIL "agent: /usr/local/bin/fleetaudit --version failed in the chroot: $v"; return; }
+		# stdout and stderr apart: ssh relays them on separate channels, so a
+		# merged capture can interleave them in any order
+		v=$(timeout 20 "${SSH[@]}" -p "$port" "$(target)" '/usr/local/bin/fleetaudit --version' 2>"$OUT/err.$i") \
+			|| { result "$i" FAIL "agent: /usr/local/bin/fleetaudit --version failed in the chroot: $v $(head -c 300 "$OUT/err.$i")"; return; }
 		detail+="; agent runs: $v"
 	fi
 	if [[ $name == *'$('* ]]; then # the hostile-names host: every hostile file is there and listable
 		local n
 		n=$(timeout 20 "${SSH[@]}" -p "$port" "$(target)" \
-			'find /etc -name "*fa-pwned*" -print0 | tr -cd "\000" | wc -c; ls -1 /etc/ssh/sshd_config.d/*.conf | grep -c "fa-pwned-quote"' 2>&1 | tr '\n' ' ')
+			'find /etc -name "*fa-pwned*" -print0 | tr -cd "\000" | wc -c; ls -1 /etc/ssh/sshd_config.d/*.conf | grep -c "fa-pwned-quote"' 2>"$OUT/err.$i" | tr '\n' ' ')
 		[[ $n == "7 1 " ]] || { result "$i" FAIL "hostile file names: expected '7 1', got '$n'"; return; }
 		detail+="; 7 hostile file names present, quote one matches *.conf"
 	fi
@@ -62,14 +64,14 @@ check_ok() { # i name port
 check_sudo() { # this machine as an unprivileged account; sudo -n as the collector uses it
 	local i=$1 name=$2 port=$3 user out rc=0
 	user=fa-fleet-sudo; [[ $name == sudo-prompts ]] && user=fa-fleet-sudopw
-	out=$(timeout 20 "${SSH[@]}" -p "$port" "$user@127.0.0.1" 'id -u; echo "id -u" | sudo -n /bin/sh -s; echo "rc=$?"' 2>&1) || rc=$?
-	((rc == 0)) || { result "$i" FAIL "ssh rc=$rc: $(head -c 300 <<<"$out")"; return; }
+	out=$(timeout 20 "${SSH[@]}" -p "$port" "$user@127.0.0.1" 'id -u; echo "id -u" | sudo -n /bin/sh -s; echo "rc=$?"' 2>"$OUT/err.$i") || rc=$?
+	((rc == 0)) || { result "$i" FAIL "ssh rc=$rc: $(head -c 300 <<<"$out") $(head -c 300 "$OUT/err.$i")"; return; }
 	local uid; uid=$(head -n 1 <<<"$out")
 	[[ $uid != 0 ]] || { result "$i" FAIL "logged in as UID 0"; return; }
 	if [[ $name == sudo-prompts ]]; then
-		if grep -q 'password is required' <<<"$out" && grep -qx 'rc=1' <<<"$out"; then
+		if grep -q 'password is required' "$OUT/err.$i" && grep -qx 'rc=1' <<<"$out"; then
 			result "$i" pass "UID $uid on this machine; sudo -n refuses: a password is required"
-		else result "$i" FAIL "sudo -n did not refuse: $(tr '\n' ' ' <<<"$out")"; fi
+		else result "$i" FAIL "sudo -n did not refuse: $(tr '\n' ' ' <<<"$out") $(tr '\n' ' ' <"$OUT/err.$i")"; fi
 	elif [[ $(sed -n 2p <<<"$out") == 0 ]] && grep -qx 'rc=0' <<<"$out"; then
 		result "$i" pass "UID $uid on this machine; sudo -n /bin/sh -s runs as UID 0"
 	else result "$i" FAIL "sudo -n /bin/sh -s: $(tr '\n' ' ' <<<"$out")"; fi
